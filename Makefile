@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make book   set up .venv and build the site into _build/html
+#   make test   the same, then run every test (unit, build, browser)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test setup clean serve
+
+$(STAMP): requirements.txt requirements-test.txt code/pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+setup: $(STAMP)
+
+book: $(STAMP)
+	bash scripts/build-book.sh
+
+test: book
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest
+
+serve:
+	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000
+
+clean:
+	rm -rf _build

@@ -1,0 +1,47 @@
+"""Shared plumbing for "Deep Learning, week 2: from fully connected networks to CNNs".
+
+The book's cells keep the teaching code (the Keras models, the formulas);
+this package holds what every chapter needs around it, organised by kind:
+
+``dl.data``
+    The bundled, checksummed data sets (MNIST, banknote authentication).
+``dl.widgets``
+    Widgets that keep working in the static site (precomputed frames).
+``dl.training``
+    Seeding and a compact progress record for Keras training.
+
+Import ``dlbook`` before TensorFlow: it sets TensorFlow's environment (without
+importing TensorFlow) so that its C++ log lines stay out of the pages and its
+results do not depend on the processor's oneDNN code paths.
+"""
+
+import importlib as _importlib
+import os as _os
+
+# Must happen before TensorFlow is first imported; setdefault keeps a reader's
+# own choice. oneDNN's custom ops reorder floating-point sums (TensorFlow says
+# so in a log line that TF_CPP_MIN_LOG_LEVEL does not silence): turning them
+# off makes a rebuild print the same numbers, and removes that line.
+_os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+
+from . import data, widgets  # noqa: E402  (after the environment is set)
+
+__version__ = "0.1.0"
+__all__ = ["data", "widgets", "training"]
+
+# ``training`` needs Keras, so it is imported on first use: chapters and tests
+# that never train do not pay for importing TensorFlow.
+_LAZY = {"training"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = _importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'dlbook' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | _LAZY)

@@ -1,0 +1,115 @@
+"""The data sets the book uses, shipped inside the package and checksummed.
+
+Nothing here touches the network: the files lie next to this module, and each
+is checked against its sha256 before it is read.
+"""
+
+import csv
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["load_mnist", "load_banknote", "BANKNOTE_FEATURES", "DataFileError"]
+
+#: Folder that holds the data files (tests point it elsewhere).
+DATA_DIR = Path(__file__).resolve().parent
+
+_SHA256 = {
+    "mnist.npz": "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
+    "banknote_authentication.csv": "a4e6eb57f00dc0c5696badf6553001e8871644b5b98ab1b2869054af1d255125",
+}
+
+#: Feature columns of the banknote data, in file order.
+BANKNOTE_FEATURES = ("variance", "skewness", "curtosis", "entropy")
+
+# Files already verified in this process, keyed by (path, size, mtime), so a
+# chapter that loads MNIST five times hashes 11 MB once.
+_verified = set()
+
+
+class DataFileError(ValueError):
+    """A bundled data file is corrupt (its checksum does not match)."""
+
+
+def _verified_path(name):
+    path = Path(DATA_DIR) / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"dlbook data file {name!r} is missing: expected it at {path}. "
+            "Reinstall dlbook from the repository (pip install -e code)."
+        )
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _verified:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        if digest != _SHA256[name]:
+            raise DataFileError(
+                f"dlbook data file {name!r} at {path} is corrupt: its sha256 is "
+                f"{digest}, expected {_SHA256[name]}. Restore it from the repository."
+            )
+        _verified.add(key)
+    return path
+
+
+def load_mnist():
+    """Load the MNIST digits, as ``keras.datasets.mnist.load_data()`` does.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test) : tuple of tuples of ndarray
+        ``x_train`` (60000, 28, 28) uint8, ``y_train`` (60000,) uint8,
+        ``x_test`` (10000, 28, 28) uint8, ``y_test`` (10000,) uint8.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the bundled file is missing.
+    DataFileError
+        If the bundled file does not match its checksum.
+    """
+    with np.load(_verified_path("mnist.npz"), allow_pickle=False) as f:
+        return (f["x_train"], f["y_train"]), (f["x_test"], f["y_test"])
+
+
+def load_banknote(features=("skewness", "entropy")):
+    """Load the UCI banknote authentication data (1372 notes).
+
+    Parameters
+    ----------
+    features : str or sequence of str, default ("skewness", "entropy")
+        Columns to return, in this order; any of :data:`BANKNOTE_FEATURES`.
+        The default gives the lecture's x1 (skewness) and x2 (entropy).
+
+    Returns
+    -------
+    X : ndarray of float64, shape (1372, len(features))
+    y : ndarray of int64, shape (1372,)
+        0 = genuine (762 notes), 1 = forged (610 notes).
+
+    Raises
+    ------
+    ValueError
+        If a feature name is unknown or none is given.
+    """
+    if isinstance(features, str):
+        features = (features,)
+    try:
+        features = tuple(features)
+    except TypeError:
+        raise TypeError(
+            f"features must be a feature name or a sequence of them, got {type(features).__name__}"
+        ) from None
+    if not features:
+        raise ValueError(f"features must name at least one of {list(BANKNOTE_FEATURES)}")
+    unknown = [f for f in features if f not in BANKNOTE_FEATURES]
+    if unknown:
+        raise ValueError(
+            f"unknown banknote feature(s) {unknown}; valid features are {list(BANKNOTE_FEATURES)}"
+        )
+    with open(_verified_path("banknote_authentication.csv"), newline="") as f:
+        rows = list(csv.reader(f))
+    header, body = rows[0], np.array(rows[1:], dtype=np.float64)
+    X = body[:, [header.index(f) for f in features]]
+    y = body[:, header.index("class")].astype(np.int64)
+    return X, y

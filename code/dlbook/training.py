@@ -1,0 +1,87 @@
+"""Bookkeeping around Keras training: seeds and a compact progress record.
+
+The models themselves are written out in the chapters; this module only holds
+what makes their runs repeatable and their output tidy.
+"""
+
+import time
+
+import keras
+from IPython.display import display
+
+from ._checks import check_int, check_real
+
+__all__ = ["set_seed", "Progress"]
+
+
+def set_seed(seed):
+    """Seed Python, numpy and TensorFlow, and make TensorFlow's ops deterministic.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer.
+    """
+    seed = check_int("seed", seed, 0, 2**32 - 1)
+    import tensorflow as tf
+
+    keras.utils.set_random_seed(seed)
+    # Without this, parallel reductions on the CPU may sum in varying order and
+    # a rebuild would print slightly different numbers.
+    tf.config.experimental.enable_op_determinism()
+
+
+class Progress(keras.callbacks.Callback):
+    """One line of training progress that updates in place.
+
+    A live reader (Binder, Jupyter) sees the line change while the model
+    trains; the built page keeps only its last state, a compact record of the
+    run, instead of hundreds of Keras progress bars. Use it with
+    ``model.fit(..., verbose=0, callbacks=[dl.training.Progress()])``.
+
+    Parameters
+    ----------
+    every : float, default 0.5
+        Least number of seconds between two updates of the line.
+    """
+
+    def __init__(self, every=0.5):
+        super().__init__()
+        self.every = check_real("every", every, 0)
+        self.text = ""
+
+    def on_train_begin(self, logs=None):
+        self._start = self._last = time.perf_counter()
+        self._epochs = self.params.get("epochs")
+        self._handle = display(_Line("training…"), display_id=True)
+
+    def on_epoch_end(self, epoch, logs=None):
+        self._epoch = epoch + 1
+        self._logs = dict(logs or {})
+        now = time.perf_counter()
+        if now - self._last >= self.every:
+            self._last = now
+            self._show(done=False)
+
+    def on_train_end(self, logs=None):
+        if hasattr(self, "_epoch"):
+            self._show(done=True)
+
+    def _show(self, done):
+        parts = [f"epoch {self._epoch}/{self._epochs}"]
+        parts += [f"{k} {v:.4f}" for k, v in self._logs.items() if isinstance(v, (int, float))]
+        took = time.perf_counter() - self._start
+        parts.append(f"{took:.1f} s" if done else f"{took:.0f} s so far")
+        self.text = ("trained: " if done else "training: ") + " · ".join(parts)
+        if self._handle is not None:
+            self._handle.update(_Line(self.text))
+
+
+class _Line:
+    """Plain text with no repr quotes, for display()."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text

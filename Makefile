@@ -10,7 +10,6 @@ STAMP := $(VENV)/.installed
 
 $(STAMP): requirements.txt requirements-test.txt code/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
 	touch $@
 

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Builds the book into _build/html, executing every chapter (cached), and fails
-# on any cell error or Sphinx warning. Usage: scripts/build-book.sh [BOOK_DIR] [BUILD_DIR]
+# on any cell error or Sphinx warning. Usage: scripts/build-book.sh [BOOK_DIR]
+# (default: this repository); the site goes to BOOK_DIR/_build/html.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 book=${1:-$root}
-builddir=${2:-$book/_build}
 jb="$root/.venv/bin/jupyter-book"
 [ -x "$jb" ] || jb=jupyter-book
 export TF_CPP_MIN_LOG_LEVEL=3 TF_ENABLE_ONEDNN_OPTS=0 PYTHONHASHSEED=0
 # -W: warnings are errors; -n: also warn on broken references;
 # --keep-going: report every warning of the run, not just the first.
-"$jb" build "$book" --path-output "$(dirname "$builddir")" -W -n --keep-going
-echo "Built: $builddir/html/index.html (serve it with: make serve, then open http://127.0.0.1:8000)"
+"$jb" build "$book" -W -n --keep-going
+echo "Built: $book/_build/html/index.html (serve it with: make serve, then open http://127.0.0.1:8000)"

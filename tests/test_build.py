@@ -1,0 +1,133 @@
+"""Builds of small books with the real configuration: warnings and cell errors
+fail the build, and the execution cache follows changes to dlbook."""
+
+import importlib.util
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "scripts" / "build-book.sh"
+pytestmark = pytest.mark.build
+
+TOC = """format: jb-book
+root: book/intro
+chapters:
+  - file: book/page
+"""
+NOTEBOOK_HEADER = """---
+jupytext:
+  text_representation:
+    extension: .md
+    format_name: myst
+kernelspec:
+  display_name: Python 3
+  language: python
+  name: python3
+---
+
+# A page
+
+"""
+
+
+def make_book(tmp_path, body):
+    """A book with the repository's configuration, extension, static files and
+    package, and one chapter whose cells are ``body``."""
+    book = tmp_path / "book-root"
+    (book / "book").mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", book)
+    (book / "_toc.yml").write_text(TOC)
+    for d in ("book/_ext", "book/_static", "book/_vendor", "code/dlbook"):
+        shutil.copytree(ROOT / d, book / d, ignore=shutil.ignore_patterns("__pycache__"))
+    (book / "book" / "intro.md").write_text("# Intro\n\nA test book.\n")
+    (book / "book" / "page.md").write_text(NOTEBOOK_HEADER + body)
+    return book
+
+
+def build(book):
+    result = subprocess.run(["bash", str(BUILD), str(book)], capture_output=True, text=True, timeout=600)
+    return result.returncode, result.stdout + result.stderr
+
+
+def cell(code):
+    return f"```{{code-cell}} ipython3\n{code}\n```\n\n"
+
+
+def test_clean_build_passes_and_warning_fails(tmp_path):
+    book = make_book(tmp_path, cell("print('hello')"))
+    rc, log = build(book)
+    assert rc == 0, log
+    assert "hello" in (book / "_build" / "html" / "book" / "page.html").read_text()
+    # The same book with one broken cross-reference must fail.
+    page = book / "book" / "page.md"
+    page.write_text(page.read_text() + "See {doc}`no-such-page`.\n")
+    rc, log = build(book)
+    assert rc != 0
+    assert "WARNING" in log and "no-such-page" in log
+
+
+def test_cell_error_fails_build(tmp_path):
+    book = make_book(tmp_path, cell("raise RuntimeError('boom in a cell')"))
+    rc, log = build(book)
+    assert rc != 0
+    assert "boom in a cell" in log
+
+
+def test_stderr_in_a_cell_fails_build(tmp_path):
+    # Log noise (TensorFlow, warnings) arrives as stderr; it must never reach a page.
+    book = make_book(tmp_path, cell("import sys; print('noise', file=sys.stderr)"))
+    rc, log = build(book)
+    assert rc != 0
+    assert "stderr was found" in log
+
+
+def load_extension(book):
+    spec = importlib.util.spec_from_file_location("dlbook_build_copy", book / "book/_ext/dlbook_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_change_to_dlbook_reexecutes_chapters(tmp_path):
+    book = make_book(tmp_path, cell("import time; print('run at', time.time_ns())"))
+    ext = load_extension(book)
+    key = ext.package_hash(book / "code/dlbook")
+
+    rc, log = build(book)
+    assert rc == 0, log
+    assert "Executed notebook" in log
+    first = (book / "_build/html/book/page.html").read_text()
+    assert (book / f"_build/.jupyter_cache/dlbook-{key}").is_dir()
+
+    # Unchanged: nothing runs again, the page is the same.
+    rc, log = build(book)
+    assert rc == 0 and "Executed notebook" not in log, log
+    assert (book / "_build/html/book/page.html").read_text() == first
+
+    # A comment added to one helper module is a change to the package.
+    with open(book / "code/dlbook/widgets.py", "a") as f:
+        f.write("\n# changed\n")
+    new_key = ext.package_hash(book / "code/dlbook")
+    assert new_key != key
+    rc, log = build(book)
+    assert rc == 0, log
+    assert "Executed notebook" in log, "a change to dlbook must re-execute the chapters"
+    assert (book / "_build/html/book/page.html").read_text() != first
+    assert (book / f"_build/.jupyter_cache/dlbook-{new_key}").is_dir()
+    assert not (book / f"_build/.jupyter_cache/dlbook-{key}").exists(), "stale cache left behind"
+
+
+def test_package_hash_ignores_bytecode(tmp_path):
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "a.py").write_text("x = 1\n")
+    ext = load_extension(ROOT)
+    before = ext.package_hash(pkg)
+    (pkg / "__pycache__").mkdir()
+    (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"junk")
+    assert ext.package_hash(pkg) == before
+    (pkg / "a.py").write_text("x = 2\n")
+    assert ext.package_hash(pkg) != before

@@ -1,0 +1,82 @@
+"""The bundled data: shapes, dtypes, label counts, checksums, errors."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+import dlbook as dl
+
+MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+def test_mnist_matches_keras_layout():
+    (x_train, y_train), (x_test, y_test) = dl.data.load_mnist()
+    assert x_train.shape == (60000, 28, 28) and x_train.dtype == np.uint8
+    assert y_train.shape == (60000,) and y_train.dtype == np.uint8
+    assert x_test.shape == (10000, 28, 28) and x_test.dtype == np.uint8
+    assert y_test.shape == (10000,) and y_test.dtype == np.uint8
+    assert np.bincount(y_train).tolist() == MNIST_TRAIN_COUNTS
+    assert np.bincount(y_test).tolist() == MNIST_TEST_COUNTS
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    pixels = x_train / 255.0
+    assert pixels.mean() == pytest.approx(0.1307, abs=1e-4)
+    assert pixels.std() == pytest.approx(0.3081, abs=1e-4)
+
+
+def test_banknote_default_is_lecture_features():
+    X, y = dl.data.load_banknote()
+    assert X.shape == (1372, 2) and X.dtype == np.float64
+    assert y.shape == (1372,) and y.dtype == np.int64
+    assert np.bincount(y).tolist() == [762, 610]
+    assert X.mean(axis=0) == pytest.approx([1.9224, -1.1917], abs=1e-4)
+
+
+def test_banknote_feature_order_and_single_name():
+    X, _ = dl.data.load_banknote(dl.data.BANKNOTE_FEATURES)
+    assert X.mean(axis=0) == pytest.approx([0.4337, 1.9224, 1.3976, -1.1917], abs=1e-4)
+    X1, _ = dl.data.load_banknote("entropy")
+    assert X1.shape == (1372, 1)
+    np.testing.assert_array_equal(X1[:, 0], X[:, 3])
+
+
+def test_banknote_unknown_feature_lists_valid_ones():
+    with pytest.raises(ValueError, match="unknown banknote feature.*'colour'.*valid features are.*skewness"):
+        dl.data.load_banknote(("skewness", "colour"))
+    with pytest.raises(ValueError, match="at least one"):
+        dl.data.load_banknote(())
+    with pytest.raises(TypeError, match="features must be"):
+        dl.data.load_banknote(3)
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    for name in ("mnist.npz", "banknote_authentication.csv"):
+        shutil.copy(dl.data.DATA_DIR / name, tmp_path / name)
+    monkeypatch.setattr(dl.data, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(dl.data, "_verified", set())
+    return tmp_path
+
+
+def test_missing_file_is_named(data_copy):
+    (data_copy / "mnist.npz").unlink()
+    with pytest.raises(FileNotFoundError, match="'mnist.npz' is missing"):
+        dl.data.load_mnist()
+
+
+def test_corrupt_file_is_named(data_copy):
+    path = data_copy / "banknote_authentication.csv"
+    text = path.read_text().replace("3.6216", "3.6217", 1)  # one digit of one note
+    path.write_text(text)
+    with pytest.raises(dl.data.DataFileError, match="'banknote_authentication.csv'.*corrupt"):
+        dl.data.load_banknote()
+    with pytest.raises(ValueError):  # DataFileError is a ValueError
+        dl.data.load_banknote()
+
+
+def test_truncated_mnist_is_caught_before_reading(data_copy):
+    path = data_copy / "mnist.npz"
+    path.write_bytes(path.read_bytes()[:-100])
+    with pytest.raises(dl.data.DataFileError, match="mnist.npz"):
+        dl.data.load_mnist()

@@ -5,6 +5,11 @@ this package holds what every chapter needs around it, organised by kind:
 
 ``dl.data``
     The bundled, checksummed data sets (MNIST, banknote authentication).
+``dl.scratch``
+    From-scratch numpy versions of softmax, cross-entropy, convolution and
+    pooling, tested against TensorFlow.
+``dl.plots``
+    Plot helpers (learning curves, decision boundaries, images).
 ``dl.widgets``
     Widgets that keep working in the static site (precomputed frames).
 ``dl.training``
@@ -25,10 +30,10 @@ import os as _os
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from . import data, widgets  # noqa: E402  (after the environment is set)
+from . import data, plots, scratch, widgets  # noqa: E402  (after the environment is set)
 
 __version__ = "0.1.0"
-__all__ = ["data", "widgets", "training"]
+__all__ = ["data", "plots", "scratch", "widgets", "training"]
 
 # ``training`` needs Keras, so it is imported on first use: chapters and tests
 # that never train do not pay for importing TensorFlow.

@@ -1,0 +1,69 @@
+"""Plot helpers: they draw into the given axes, return them, and check input."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import dlbook as dl  # noqa: E402
+
+
+class CountingModel:
+    """A Keras-like model that records its predict calls."""
+
+    def __init__(self):
+        self.calls = []
+
+    def predict(self, X, batch_size=None, verbose=0):
+        self.calls.append(len(X))
+        p = 1 / (1 + np.exp(-(X[:, 0] - X[:, 1])))
+        return np.c_[1 - p, p]  # a 2-unit softmax output
+
+
+def test_decision_boundary_predicts_the_grid_in_one_call():
+    X, y = dl.data.load_banknote()
+    model = CountingModel()
+    fig, ax = plt.subplots()
+    assert dl.plots.plot_decision_boundary(model, X, y, ax=ax, resolution=50) is ax
+    assert model.calls == [2500]
+    assert len(ax.collections) >= 3  # filled contours, the 0.5 line, the points
+    plt.close(fig)
+
+
+def test_predict_proba_shapes():
+    X = np.zeros((4, 2))
+    assert dl.plots.predict_proba(lambda X: np.full((len(X), 1), 0.3), X).shape == (4,)
+    with pytest.raises(ValueError, match=r"\(n,\), \(n, 1\) or \(n, 2\)"):
+        dl.plots.predict_proba(lambda X: np.zeros((len(X), 3)), X)
+    with pytest.raises(TypeError, match="Keras model or a callable"):
+        dl.plots.predict_proba(42, X)
+
+
+def test_decision_boundary_checks_shapes():
+    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\), got \(5, 3\)"):
+        dl.plots.plot_decision_boundary(CountingModel(), np.zeros((5, 3)), np.zeros(5))
+    with pytest.raises(ValueError, match=r"y must have shape \(5,\), got \(4,\)"):
+        dl.plots.plot_decision_boundary(CountingModel(), np.zeros((5, 2)), np.zeros(4))
+
+
+def test_plot_history_draws_training_and_validation():
+    fig, ax = plt.subplots()
+    out = dl.plots.plot_history({"loss": [1.0, 0.5, 0.3], "val_loss": [1.1, 0.7, 0.6]}, ax=ax)
+    assert out is ax and len(ax.lines) == 2
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.1, 0.7, 0.6])
+    with pytest.raises(ValueError, match=r"no 'accuracy'; it records \['loss', 'val_loss'\]"):
+        dl.plots.plot_history({"loss": [1.0], "val_loss": [1.0]}, metric="accuracy")
+    with pytest.raises(TypeError, match="History or a dict"):
+        dl.plots.plot_history([1, 2])
+    plt.close(fig)
+
+
+def test_show_image():
+    fig, ax = plt.subplots()
+    assert dl.plots.show_image(np.eye(3), ax=ax, grid=True, title="k") is ax
+    assert ax.get_title() == "k"
+    with pytest.raises(ValueError, match=r"\(H, W\) or \(H, W, 3\)"):
+        dl.plots.show_image(np.zeros((2, 2, 2)))
+    plt.close(fig)

@@ -131,3 +131,13 @@ def test_package_hash_ignores_bytecode(tmp_path):
     assert ext.package_hash(pkg) == before
     (pkg / "a.py").write_text("x = 2\n")
     assert ext.package_hash(pkg) != before
+
+
+def test_change_to_static_files_reaches_the_site(tmp_path):
+    book = make_book(tmp_path, cell("print('static')"))
+    assert build(book)[0] == 0
+    with open(book / "book/_static/dlbook.css", "a") as f:
+        f.write("\n.dlbook-test-marker { color: red; }\n")
+    rc, log = build(book)
+    assert rc == 0, log
+    assert "dlbook-test-marker" in (book / "_build/html/_static/dlbook.css").read_text()

@@ -80,3 +80,25 @@ def test_truncated_mnist_is_caught_before_reading(data_copy):
     path.write_bytes(path.read_bytes()[:-100])
     with pytest.raises(dl.data.DataFileError, match="mnist.npz"):
         dl.data.load_mnist()
+
+
+def test_split_is_seeded_and_complete():
+    X, y = dl.data.load_banknote()
+    (a_train, b_train), (a_test, b_test) = dl.data.split(X, y, fractions=(0.8, 0.2), seed=1)
+    assert len(a_train) == 1098 and len(a_test) == 274
+    rows = {tuple(r) for r in np.vstack([a_train, a_test])}
+    assert rows == {tuple(r) for r in X}
+    again = dl.data.split(X, y, fractions=(0.8, 0.2), seed=1)
+    np.testing.assert_array_equal(again[1][0], a_test)
+    other = dl.data.split(X, y, fractions=(0.8, 0.2), seed=2)
+    assert not np.array_equal(other[1][0], a_test)
+    assert [len(p[0]) for p in dl.data.split(X, fractions=(0.6, 0.2, 0.2))] == [823, 275, 274]
+
+
+def test_split_errors():
+    with pytest.raises(ValueError, match="same number of rows"):
+        dl.data.split(np.zeros(3), np.zeros(4))
+    with pytest.raises(ValueError, match="summing to 1"):
+        dl.data.split(np.zeros(3), fractions=(0.5, 0.4))
+    with pytest.raises(ValueError, match="seed"):
+        dl.data.split(np.zeros(3), seed=-1)

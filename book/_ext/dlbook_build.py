@@ -9,7 +9,9 @@
    theme logs a console error on a reader's first visit), and each script only once
    per page (sphinx-thebe and sphinx-togglebutton register their inline
    configuration twice under Jupyter Book, and thebe's ``const`` then throws).
-3. The kernel's environment: the chapters learn they run in the static build
+3. A change to the book's static files (CSS, JS) rewrites every page, so that
+   it reaches the site on a warm rebuild.
+4. The kernel's environment: the chapters learn they run in the static build
    (``DLBOOK_STATIC_BUILD``) and TensorFlow's C++ logging is off before any
    chapter imports it.
 """
@@ -19,21 +21,28 @@ import os
 import shutil
 from pathlib import Path
 
-PACKAGE_DIR = Path(__file__).resolve().parents[2] / "code" / "dlbook"
+BOOK_DIR = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = BOOK_DIR.parent / "code" / "dlbook"
+STATIC_DIRS = (BOOK_DIR / "_static", BOOK_DIR / "_vendor")
 _SKIP_DIRS = {"__pycache__"}
 
 
-def package_hash(package_dir=PACKAGE_DIR):
-    """Hash of every file in the package (paths and contents), as 16 hex digits."""
-    package_dir = Path(package_dir)
+def tree_hash(*dirs):
+    """Hash of every file below ``dirs`` (paths and contents), as 16 hex digits."""
     digest = hashlib.sha256()
-    for path in sorted(package_dir.rglob("*")):
-        rel = path.relative_to(package_dir)
-        if not path.is_file() or _SKIP_DIRS & set(rel.parts) or path.suffix == ".pyc":
-            continue
-        digest.update(rel.as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for top in map(Path, dirs):
+        for path in sorted(top.rglob("*")):
+            rel = path.relative_to(top)
+            if not path.is_file() or _SKIP_DIRS & set(rel.parts) or path.suffix == ".pyc":
+                continue
+            digest.update(f"{top.name}/{rel.as_posix()}".encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()[:16]
+
+
+def package_hash(package_dir=PACKAGE_DIR):
+    """Hash of the package's files: the key of the execution cache."""
+    return tree_hash(package_dir)
 
 
 def _key_cache(app, config):
@@ -47,6 +56,16 @@ def _key_cache(app, config):
             if old.is_dir() and old.name.startswith("dlbook-") and old.name != f"dlbook-{key}":
                 shutil.rmtree(old, ignore_errors=True)
     config.nb_execution_cache_path = str(base / f"dlbook-{key}")
+
+
+def _static_outdated(app, env, added, changed, removed):
+    # Sphinx copies _static only when it writes pages, and writes only pages
+    # whose source changed: a CSS or JS edit alone would never reach the site.
+    key = tree_hash(*STATIC_DIRS)
+    if getattr(env, "dlbook_static_hash", None) == key:
+        return []
+    env.dlbook_static_hash = key
+    return sorted(env.found_docs - set(added) - set(changed))
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -68,6 +87,7 @@ def setup(app):
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # why: see dlbook/__init__.py
     # Runs before myst-nb reads its configuration at builder-inited.
     app.connect("config-inited", _key_cache, priority=400)
+    app.connect("env-get-outdated", _static_outdated)
     # html-page-context stops at the first handler that returns a template
     # name, so run early; the duplicates are registered long before this.
     app.connect("html-page-context", _dedupe_scripts, priority=100)

@@ -45,7 +45,7 @@ def plot_history(history, ax=None, metric="loss", title=None):
         ax.plot(epochs, logs[f"val_{metric}"], label=f"validation {metric}", color="C1")
     ax.set(xlabel="epoch", ylabel=metric, title=title)
     ax.grid(alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize="small")
     return ax
 
 

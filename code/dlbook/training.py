@@ -11,7 +11,7 @@ from IPython.display import display
 
 from ._checks import check_int, check_real
 
-__all__ = ["set_seed", "Progress"]
+__all__ = ["set_seed", "Progress", "Snapshots"]
 
 
 def set_seed(seed):
@@ -85,3 +85,36 @@ class _Line:
 
     def __repr__(self):
         return self.text
+
+
+class Snapshots(keras.callbacks.Callback):
+    """Keep a copy of the model's weights after chosen epochs.
+
+    Used to draw how a model changes while it trains (frames widgets).
+
+    Parameters
+    ----------
+    epochs : sequence of int
+        Epochs (counting from 1) after which to copy the weights; 0 means
+        the weights before training.
+
+    Attributes
+    ----------
+    weights : dict of int -> list of ndarray
+        ``model.set_weights(snapshots.weights[e])`` restores epoch ``e``.
+    """
+
+    def __init__(self, epochs):
+        super().__init__()
+        self.epochs = sorted({check_int("epoch", e, 0) for e in epochs})
+        if not self.epochs:
+            raise ValueError("epochs must name at least one epoch")
+        self.weights = {}
+
+    def on_train_begin(self, logs=None):
+        if 0 in self.epochs:
+            self.weights[0] = [w.copy() for w in self.model.get_weights()]
+
+    def on_epoch_end(self, epoch, logs=None):
+        if epoch + 1 in self.epochs:
+            self.weights[epoch + 1] = [w.copy() for w in self.model.get_weights()]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load_mnist", "load_banknote", "BANKNOTE_FEATURES", "DataFileError"]
+__all__ = ["load_mnist", "load_banknote", "split", "BANKNOTE_FEATURES", "DataFileError"]
 
 #: Folder that holds the data files (tests point it elsewhere).
 DATA_DIR = Path(__file__).resolve().parent
@@ -113,3 +113,37 @@ def load_banknote(features=("skewness", "entropy")):
     X = body[:, [header.index(f) for f in features]]
     y = body[:, header.index("class")].astype(np.int64)
     return X, y
+
+
+def split(*arrays, fractions=(0.8, 0.2), seed=0):
+    """Shuffle rows once and cut them into parts (e.g. train, validation, test).
+
+    Parameters
+    ----------
+    *arrays : array_like
+        Arrays with the same number of rows, split alike (e.g. ``X, y``).
+    fractions : sequence of float, default (0.8, 0.2)
+        Share of the rows in each part; positive, summing to 1.
+    seed : int, default 0
+        Seed of the shuffle.
+
+    Returns
+    -------
+    list of tuple
+        One tuple per part, holding that part of each array:
+        ``[(X_train, y_train), (X_test, y_test)]``.
+    """
+    if not arrays:
+        raise ValueError("split needs at least one array")
+    arrays = [np.asarray(a) for a in arrays]
+    n = len(arrays[0])
+    if any(len(a) != n for a in arrays):
+        raise ValueError(f"arrays must have the same number of rows, got {[len(a) for a in arrays]}")
+    fractions = np.asarray(fractions, dtype=np.float64)
+    if fractions.ndim != 1 or len(fractions) < 2 or np.any(fractions <= 0) or not np.isclose(fractions.sum(), 1):
+        raise ValueError(f"fractions must be two or more positive numbers summing to 1, got {fractions.tolist()}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    order = np.random.default_rng(seed).permutation(n)
+    cuts = np.round(np.cumsum(fractions)[:-1] * n).astype(int)
+    return [tuple(a[idx] for a in arrays) for idx in np.split(order, cuts)]

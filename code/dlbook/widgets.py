@@ -69,7 +69,8 @@ class FramesWidget(W.VBox):
 
 
 def _control(name, labels, kind, index):
-    desc = name if len(name) <= 12 else name[:11] + "…"
+    desc = name.replace("_", " ")
+    desc = desc if len(desc) <= 16 else desc[:15] + "…"
     common = dict(options=labels, index=index, description=desc,
                   style={"description_width": "initial"})
     if kind == "dropdown":

@@ -71,6 +71,27 @@ def test_two_parameters_nest_stacks_with_one_link_each():
     assert inner[1].children[1].value == ref.stack.children[0].children[0].value
 
 
+def test_three_parameters_nest_three_levels():
+    def draw(fig, a, b, c):
+        draw_line(fig, a, b + c)
+
+    w = dl.widgets.frames(draw, {"a": [1, 2], "b": [0, 1], "c": [0, 5, 10]}, initial={"c": 5})
+    ca, cb, cc = w.controls
+    assert w.frame_count == 12
+    middle = list(w.stack.children)
+    inner = [s for m in middle for s in m.children]
+    assert len(inner) == 4 and all(len(s.children) == 3 for s in inner)
+    assert all(s.selected_index == 1 for s in inner)
+    got = set(links(w))
+    want = {(ca.model_id, "index", w.stack.model_id, "selected_index")}
+    want |= {(cb.model_id, "index", m.model_id, "selected_index") for m in middle}
+    want |= {(cc.model_id, "index", s.model_id, "selected_index") for s in inner}
+    assert got == want
+    # frame (a=2, b=0, c=10) is at indices 1, 0, 2
+    ref = dl.widgets.frames(draw, {"a": [2], "b": [0], "c": [10]})
+    assert middle[1].children[0].children[2].value == ref.stack.children[0].children[0].children[0].value
+
+
 def test_budget_refusal_is_clear():
     with pytest.raises(ValueError, match=r"max_bytes=1000 bytes"):
         dl.widgets.frames(draw_line, {"a": [1, 2, 3]}, max_bytes=1000)
@@ -79,8 +100,8 @@ def test_budget_refusal_is_clear():
 
 
 def test_bad_arguments():
-    with pytest.raises(ValueError, match="one or two parameters"):
-        dl.widgets.frames(draw_line, {"a": [1], "b": [1], "c": [1]})
+    with pytest.raises(ValueError, match="1 to 4 parameters"):
+        dl.widgets.frames(draw_line, {"a": [1], "b": [1], "c": [1], "d": [1], "e": [1]})
     with pytest.raises(ValueError, match="non-empty"):
         dl.widgets.frames(draw_line, {"a": []})
     with pytest.raises(ValueError, match=r"initial\['a'\] = 5 is not one of \[1, 2\]"):

@@ -5,7 +5,8 @@ import numpy as np
 
 from ._checks import check_int, check_real
 
-__all__ = ["plot_history", "plot_decision_boundary", "show_image", "predict_proba"]
+__all__ = ["plot_history", "plot_decision_boundary", "show_image", "predict_proba",
+           "plot_conv_step", "plot_conv_geometry"]
 
 #: Colours of the two banknote classes, kept the same across the book.
 CLASS_COLORS = ("#1f77b4", "#d62728")
@@ -147,4 +148,109 @@ def show_image(img, ax=None, title=None, cmap="gray", vmin=None, vmax=None, colo
         ax.set_title(title)
     if colorbar:
         ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
+    return ax
+
+
+def _numbers(ax, a, fmt="{:g}", color="k"):
+    for (i, j), v in np.ndenumerate(a):
+        ax.text(j, i, fmt.format(v), ha="center", va="center", fontsize=9, color=color)
+
+
+def plot_conv_step(image, kernel, row, col, axes=None):
+    """One step of a convolution: the window on the image, the products, the map so far.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (k, k)
+    row, col : int
+        Position of the window's top-left corner (0-based); the map is filled
+        in reading order up to this position.
+    axes : sequence of 3 matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+    """
+    from matplotlib.patches import Rectangle
+
+    image, kernel = np.asarray(image, dtype=float), np.asarray(kernel, dtype=float)
+    if image.ndim != 2 or kernel.ndim != 2:
+        raise ValueError(f"image and kernel must be 2-D, got {image.shape} and {kernel.shape}")
+    kh, kw = kernel.shape
+    out_h, out_w = image.shape[0] - kh + 1, image.shape[1] - kw + 1
+    if out_h < 1 or out_w < 1:
+        raise ValueError(f"kernel {kernel.shape} does not fit into image {image.shape}")
+    row, col = check_int("row", row, 0, out_h - 1), check_int("col", col, 0, out_w - 1)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 3, figsize=(9, 3.2))
+    ax_img, ax_prod, ax_map = axes
+    window = image[row:row + kh, col:col + kw]
+    products = window * kernel
+    full = np.array([[np.sum(image[i:i + kh, j:j + kw] * kernel) for j in range(out_w)]
+                     for i in range(out_h)])
+    done = np.arange(out_h * out_w).reshape(out_h, out_w) <= row * out_w + col
+    show_image(image, ax=ax_img, cmap="Blues", vmin=0, vmax=image.max() * 1.6, grid=True, title="image")
+    _numbers(ax_img, image)
+    ax_img.add_patch(Rectangle((col - 0.5, row - 0.5), kw, kh, fill=False, ec="C3", lw=3))
+    show_image(products, ax=ax_prod, cmap="Oranges", vmin=0, vmax=max(products.max(), 1) * 1.6, grid=True,
+               title="window × kernel")
+    _numbers(ax_prod, products)
+    shown = np.where(done, full, np.nan)
+    show_image(shown, ax=ax_map, cmap="Greens", vmin=0, vmax=np.nanmax(full) * 1.6, grid=True,
+               title=f"map: sum = {products.sum():g}")
+    for (i, j), v in np.ndenumerate(full):
+        if done[i, j]:
+            ax_map.text(j, i, f"{v:g}", ha="center", va="center", fontsize=11,
+                        fontweight="bold" if (i, j) == (row, col) else "normal")
+    ax_map.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, ec="C3", lw=3))
+    return [ax_img, ax_prod, ax_map]
+
+
+def plot_conv_geometry(n, k, stride=1, padding="valid", ax=None):
+    """Draw an n x n input, its zero padding, one k x k kernel window and the output size.
+
+    Parameters
+    ----------
+    n : int
+        Input size (n x n).
+    k : int
+        Kernel size (k x k).
+    stride : int, default 1
+    padding : {"valid", "same"}, default "valid"
+        As TensorFlow pads (the extra pixel, if any, goes after).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.patches import Rectangle
+
+    from .scratch import _same_pads, output_size
+
+    out = output_size(n, k, stride, padding)
+    before, after = _same_pads(n, k, stride) if padding == "same" else (0, 0)
+    ax = _axes(ax, figsize=(6, 3.5))
+    total = n + before + after
+    for i in range(total):
+        for j in range(total):
+            real = before <= i < before + n and before <= j < before + n
+            ax.add_patch(Rectangle((j, -i), 1, -1, fc="#9ecae1" if real else "#f0f0f0", ec="0.4", lw=0.6,
+                                   hatch=None if real else "//"))
+    ax.add_patch(Rectangle((0, 0), k, -k, fill=False, ec="C3", lw=2.5))
+    if out > 1:
+        ax.add_patch(Rectangle((stride, 0), k, -k, fill=False, ec="C3", lw=1.5, ls="--"))
+    x0 = total + 1.5
+    for i in range(out):
+        for j in range(out):
+            ax.add_patch(Rectangle((x0 + j, -i), 1, -1, fc="#a1d99b", ec="0.4", lw=0.6))
+    ax.text(total / 2, 0.6, f"input {n}×{n}" + (f", padded to {total}×{total}" if total != n else ""),
+            ha="center", fontsize=9)
+    ax.text(x0 + out / 2, 0.6, f"output {out}×{out}", ha="center", fontsize=9)
+    ax.set(xlim=(-0.5, x0 + max(out, 3) + 0.5), ylim=(-max(total, out) - 0.5, 1.5), aspect="equal")
+    ax.axis("off")
+    ax.set_title(f"n = {n}, k = {k}, stride {stride}, padding '{padding}'", fontsize=10)
     return ax

@@ -24,6 +24,8 @@ __all__ = ["frames", "FramesWidget", "needs_kernel", "figure_png", "FRAME_BUDGET
 FRAME_BUDGET_BYTES = 1_500_000
 #: Default limit on the number of frames per widget.
 MAX_FRAMES = 150
+#: Most parameters a frames widget takes (one nested Stack per parameter).
+MAX_PARAMS = 4
 
 
 def figure_png(fig, dpi=80, colors=256):
@@ -61,7 +63,7 @@ class FramesWidget(W.VBox):
     controls : list of ipywidgets.Widget
         One control per parameter, plus the Play button if asked for.
     stack : ipywidgets.Stack
-        The outer stack of frames (for two parameters, a stack of stacks).
+        The outer stack of frames (for several parameters, stacks of stacks).
     frame_count : int
     frame_bytes : int
         Total size of the embedded PNG frames.
@@ -88,7 +90,7 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         ``draw(fig, **values)`` draws one frame into a fresh
         ``matplotlib.figure.Figure`` (no pyplot state is touched).
     params : dict of str -> sequence
-        One or two parameters, each with the discrete values to precompute.
+        One to four parameters, each with the discrete values to precompute.
     controls : dict of str -> {"slider", "dropdown"}, optional
         Control per parameter; a slider by default.
     play : bool, default False
@@ -115,8 +117,8 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
     """
     if not callable(draw):
         raise TypeError(f"draw must be callable, got {type(draw).__name__}")
-    if not isinstance(params, dict) or not 1 <= len(params) <= 2:
-        raise ValueError(f"params must be a dict of one or two parameters, got {params!r}")
+    if not isinstance(params, dict) or not 1 <= len(params) <= MAX_PARAMS:
+        raise ValueError(f"params must be a dict of 1 to {MAX_PARAMS} parameters, got {params!r}")
     names = list(params)
     values = {}
     for name in names:
@@ -175,17 +177,21 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
     fmt = labels or {}
     ctrls = [_control(n, [fmt.get(n, str)(v) for v in values[n]], controls.get(n, "slider"), start[n])
              for n in names]
-    if len(names) == 1:
-        stack = W.Stack([image((i,)) for i in range(len(values[names[0]]))], selected_index=start[names[0]])
-        W.jslink((ctrls[0], "index"), (stack, "selected_index"))
-    else:
-        inner = []
-        for i in range(len(values[names[0]])):
-            s = W.Stack([image((i, j)) for j in range(len(values[names[1]]))], selected_index=start[names[1]])
-            W.jslink((ctrls[1], "index"), (s, "selected_index"))
-            inner.append(s)
-        stack = W.Stack(inner, selected_index=start[names[0]])
-        W.jslink((ctrls[0], "index"), (stack, "selected_index"))
+    # One Stack per level: the outer one follows the first control, each of
+    # its children is a Stack following the second control, and so on; every
+    # Stack of a level is jslinked to that level's control.
+    def level(prefix):
+        depth = len(prefix)
+        items = range(len(values[names[depth]]))
+        if depth == len(names) - 1:
+            children = [image(prefix + (i,)) for i in items]
+        else:
+            children = [level(prefix + (i,)) for i in items]
+        s = W.Stack(children, selected_index=start[names[depth]])
+        W.jslink((ctrls[depth], "index"), (s, "selected_index"))
+        return s
+
+    stack = level(())
     row = list(ctrls)
     if play:
         button = W.Play(min=0, max=len(values[names[0]]) - 1, value=start[names[0]], interval=400,

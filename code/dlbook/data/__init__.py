@@ -10,7 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["load_mnist", "load_banknote", "split", "BANKNOTE_FEATURES", "DataFileError"]
+__all__ = ["load_mnist", "load_banknote", "split", "make_bars", "load_grace_hopper",
+           "BANKNOTE_FEATURES", "DataFileError"]
 
 #: Folder that holds the data files (tests point it elsewhere).
 DATA_DIR = Path(__file__).resolve().parent
@@ -147,3 +148,79 @@ def split(*arrays, fractions=(0.8, 0.2), seed=0):
     order = np.random.default_rng(seed).permutation(n)
     cuts = np.round(np.cumsum(fractions)[:-1] * n).astype(int)
     return [tuple(a[idx] for a in arrays) for idx in np.split(order, cuts)]
+
+
+def make_bars(n, size=50, n_bars=10, length=(5, 15), seed=0):
+    """Images of random bars, for the "art lover" CNN.
+
+    Each image holds ``n_bars`` bars of one pixel width, all vertical (class
+    1, the art the art lover likes) or all horizontal (class 0), at random
+    positions and of random lengths, on a black background. The classes
+    alternate, so any ``n`` gives balanced classes.
+
+    Parameters
+    ----------
+    n : int
+        Number of images.
+    size : int, default 50
+        Images are ``size`` x ``size`` pixels.
+    n_bars : int, default 10
+    length : (int, int), default (5, 15)
+        Smallest and largest bar length in pixels (inclusive).
+    seed : int, default 0
+
+    Returns
+    -------
+    X : ndarray of float32, shape (n, size, size, 1), values 0 or 1
+    y : ndarray of int64, shape (n,); 1 = vertical bars, 0 = horizontal
+    """
+    from .._checks import check_int
+
+    n = check_int("n", n, 1)
+    size = check_int("size", size, 2)
+    n_bars = check_int("n_bars", n_bars, 1)
+    lo, hi = (check_int("length", v, 1, size) for v in length)
+    if lo > hi:
+        raise ValueError(f"length must be (smallest, largest), got {length}")
+    seed = check_int("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    X = np.zeros((n, size, size), dtype=np.float32)
+    y = np.arange(n, dtype=np.int64) % 2
+    lengths = rng.integers(lo, hi + 1, size=(n, n_bars))
+    across = rng.integers(0, size, size=(n, n_bars))       # which row or column
+    along = rng.integers(0, size - lengths + 1)            # where the bar starts
+    for i in range(n):
+        for a, s, l in zip(across[i], along[i], lengths[i]):
+            if y[i] == 1:
+                X[i, s:s + l, a] = 1.0   # vertical: a column
+            else:
+                X[i, a, s:s + l] = 1.0   # horizontal: a row
+    return X[..., None], y
+
+
+def load_grace_hopper(block=4, gray=False):
+    """The photograph of Grace Hopper that matplotlib ships, as floats in [0, 1].
+
+    Parameters
+    ----------
+    block : int, default 4
+        Shrink by averaging ``block`` x ``block`` pixel blocks (the original
+        is 600 x 512); 1 keeps the full size.
+    gray : bool, default False
+        Return the mean of the three colour channels, shape (H, W).
+
+    Returns
+    -------
+    ndarray of float64, shape (H, W, 3), or (H, W) if ``gray``
+    """
+    import matplotlib.cbook as cbook
+    import matplotlib.image as mpimg
+
+    from .._checks import check_int
+
+    block = check_int("block", block, 1, 100)
+    with cbook.get_sample_data("grace_hopper.jpg") as f:
+        img = mpimg.imread(f, format="jpg").astype(np.float64) / 255.0
+    h, w = (img.shape[0] // block) * block, (img.shape[1] // block) * block
+    img = img[:h, :w].reshape(h // block, block, w // block, block, 3).mean(axis=(1, 3))
+    return img.mean(axis=2) if gray else img

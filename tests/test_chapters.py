@@ -37,8 +37,11 @@ def glued(chapter):
         for out in cell.get("outputs", []):
             book = out.get("metadata", {}).get("scrapbook", {})
             if "name" in book:
-                text = out["data"][book.get("mime_prefix", "") + "text/plain"]
-                values[book["name"]] = ast.literal_eval(text)
+                prefix = book.get("mime_prefix", "")
+                if prefix + "text/markdown" in out["data"]:   # glued Markdown("...")
+                    values[book["name"]] = out["data"][prefix + "text/markdown"]
+                else:
+                    values[book["name"]] = ast.literal_eval(out["data"][prefix + "text/plain"])
     return values
 
 
@@ -83,3 +86,35 @@ def test_sgd_and_splits_show_what_the_text_says():
     assert g["over_train_loss"] < 0.05
     assert g["over_val_last"] > g["over_val_min"] + 0.05
     assert g["over_val_min_epoch"] < 30
+
+
+def test_convolution_chapter():
+    g = glued("cnn/convolution")
+    assert g["conv_exercise_map_size"] == 3
+    assert g["conv_exercise_value"] == 10
+    assert g["rgb6_params"] == 6 * (3 * 3 * 3 + 1)
+    assert g["dense_params_mnist"] == 784 * 100 + 100
+    assert g["dense_params_imagenet"] == 224 * 224 * 3 * 100 + 100
+    assert g["conv_params_imagenet"] == 32 * (3 * 3 * 3 + 1)
+    assert (g["patch_best_row"], g["patch_best_col"]) == (8, 10)
+    assert g["sobel_learned_error"] < 0.1, "the learned kernel should be close to Sobel x"
+    assert (g["ex_size_first"], g["ex_size_second"]) == (24, 12)
+    assert g["ex_params_16"] == 16 * (5 * 5 * 6 + 1)
+
+
+def test_art_lover_learns_its_taste():
+    g = glued("cnn/pooling-first-cnn")
+    assert g["artlover_params"] == 30
+    assert g["artlover_conv_params"] + g["artlover_dense_params"] == 30
+    assert g["artlover_val_acc"] >= 0.95
+    # The kernel detects one orientation, and a strong response must point to
+    # the class with that orientation (vertical = liked).
+    assert g["artlover_detects"] in ("vertical", "horizontal")
+    strong, weak = sorted([g["artlover_resp_v"], g["artlover_resp_h"]], reverse=True)
+    assert strong > 2 * weak
+    assert (g["artlover_detects"] == "vertical") == (g["artlover_high_means"] == "liked")
+    # pooling makes the maps tolerant of a one-pixel shift, the more the larger
+    assert g["shift_change_nopool"] > g["shift_change_pool2"] > g["shift_change_pool4"]
+    # average pooling cannot tell the orientations apart; max pooling can
+    assert g["exp_acc_avg"] < 0.7
+    assert min(g["exp_acc_k3"], g["exp_acc_relu"]) >= 0.95

@@ -24,7 +24,7 @@ def test_seed_repeats_the_run_exactly():
     c, _ = fit_once(8)
     assert a == b
     assert a != c
-    assert progress.text.startswith("trained: epoch 3/3 · loss ")
+    assert progress.text.startswith("trained epoch 3/3 · loss ")
 
 
 def test_bad_arguments():

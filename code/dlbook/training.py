@@ -69,10 +69,12 @@ class Progress(keras.callbacks.Callback):
 
     def _show(self, done):
         parts = [f"epoch {self._epoch}/{self._epochs}"]
-        parts += [f"{k} {v:.4f}" for k, v in self._logs.items() if isinstance(v, (int, float))]
+        # Short names keep the line within a page's code width.
+        parts += [f"{k.replace('accuracy', 'acc')} {v:.4f}" for k, v in self._logs.items()
+                  if isinstance(v, (int, float))]
         took = time.perf_counter() - self._start
         parts.append(f"{took:.1f} s" if done else f"{took:.0f} s so far")
-        self.text = ("trained: " if done else "training: ") + " · ".join(parts)
+        self.text = ("trained " if done else "training ") + " · ".join(parts)
         if self._handle is not None:
             self._handle.update(_Line(self.text))
 

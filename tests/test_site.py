@@ -136,4 +136,11 @@ def test_frames_widgets_respond_to_their_controls(page, name):
             page.wait_for_timeout(300)
             after = box.evaluate(FRAME_PIXELS)
             assert after and after != before, f"{name}: frames widget {i}, control {j} did not change the picture"
+        play = box.locator(".widget-play button").first
+        if play.count():
+            before = box.evaluate(FRAME_PIXELS)
+            play.click()
+            page.wait_for_timeout(1200)  # the Play widgets step every 400 ms
+            play.click()                 # pause
+            assert box.evaluate(FRAME_PIXELS) != before, f"{name}: frames widget {i}: Play did not animate"
     assert page.problems == [], page.problems

@@ -5,7 +5,7 @@
    changed helper in ``code/dlbook`` would leave stale outputs in the pages.
    The cache therefore lives in a folder named after a hash of the package:
    change the package and every chapter runs afresh.
-2. Theme fixes: a default colour mode (book/_static/theme-mode.js; else the
+2. Theme fixes: a default colour mode (book/_static/page-setup.js; else the
    theme logs a console error on a reader's first visit), and each script only once
    per page (sphinx-thebe and sphinx-togglebutton register their inline
    configuration twice under Jupyter Book, and thebe's ``const`` then throws).
@@ -91,5 +91,5 @@ def setup(app):
     # html-page-context stops at the first handler that returns a template
     # name, so run early; the duplicates are registered long before this.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
-    app.add_js_file("theme-mode.js", priority=100)
+    app.add_js_file("page-setup.js", priority=100)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -2,11 +2,19 @@
 // nb_ipywidgets_js). Makes the embedded ipywidgets work on this self-hosted site.
 (function () {
   var here = document.currentScript.src;
-  // The widget manager loads its fonts relative to its require.js module path,
-  // which require.js would resolve against the page's folder; point that path
-  // at the vendored copy next to this file.
+  // The widget manager's modules load their fonts relative to their own
+  // require.js module paths, which require.js would resolve against the
+  // page's folder; point every one of them at the vendored copy.
+  var dir = new URL("html-manager/", here).href;
   require.config({
-    paths: {"@jupyter-widgets/html-manager/dist": new URL("html-manager", here).href},
+    paths: {
+      "@jupyter-widgets/html-manager/dist": dir.replace(/\/$/, ""),
+      "@jupyter-widgets/html-manager": dir + "html-manager",
+      "@jupyter-widgets/base": dir + "base",
+      "@jupyter-widgets/base7": dir + "base7",
+      "@jupyter-widgets/controls": dir + "controls",
+      "@jupyter-widgets/controls7": dir + "controls7",
+    },
   });
   // ipywidgets typesets labels with MathJax 2's MathJax.Hub.Queue; the site
   // serves MathJax 3, so give it that one call, backed by typesetPromise.

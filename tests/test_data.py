@@ -102,3 +102,36 @@ def test_split_errors():
         dl.data.split(np.zeros(3), fractions=(0.5, 0.4))
     with pytest.raises(ValueError, match="seed"):
         dl.data.split(np.zeros(3), seed=-1)
+
+
+def test_make_bars_orientation_and_balance():
+    X, y = dl.data.make_bars(40, seed=5)
+    assert X.shape == (40, 50, 50, 1) and X.dtype == np.float32
+    assert y.tolist() == [0, 1] * 20
+    assert set(np.unique(X)) <= {0.0, 1.0}
+    for img, label in zip(X[..., 0], y):
+        # ink continues down a column for vertical bars, along a row for horizontal ones
+        down = np.sum(img[1:, :] * img[:-1, :])
+        across = np.sum(img[:, 1:] * img[:, :-1])
+        assert (down > across) == (label == 1)
+    again, _ = dl.data.make_bars(40, seed=5)
+    np.testing.assert_array_equal(again, X)
+    assert not np.array_equal(dl.data.make_bars(40, seed=6)[0], X)
+
+
+def test_make_bars_errors():
+    with pytest.raises(ValueError, match="n must be >= 1"):
+        dl.data.make_bars(0)
+    with pytest.raises(ValueError, match=r"length must be \(smallest, largest\)"):
+        dl.data.make_bars(2, length=(9, 3))
+    with pytest.raises(ValueError, match="length must be <= 10"):
+        dl.data.make_bars(2, size=10, length=(5, 15))
+
+
+def test_grace_hopper():
+    rgb = dl.data.load_grace_hopper()
+    assert rgb.shape == (150, 128, 3) and 0 <= rgb.min() and rgb.max() <= 1
+    gray = dl.data.load_grace_hopper(block=3, gray=True)
+    assert gray.shape == (200, 170)
+    with pytest.raises(ValueError, match="block must be >= 1"):
+        dl.data.load_grace_hopper(block=0)

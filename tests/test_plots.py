@@ -67,3 +67,28 @@ def test_show_image():
     with pytest.raises(ValueError, match=r"\(H, W\) or \(H, W, 3\)"):
         dl.plots.show_image(np.zeros((2, 2, 2)))
     plt.close(fig)
+
+
+def test_plot_conv_step_shows_the_sum_of_the_window():
+    image = np.arange(25).reshape(5, 5) % 4
+    kernel = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
+    fig, axes = plt.subplots(1, 3)
+    out = dl.plots.plot_conv_step(image, kernel, 1, 2, axes=axes)
+    expected = (image[1:4, 2:5] * kernel).sum()
+    assert out[2].get_title() == f"map: sum = {expected:g}"
+    # the map shows the values up to this position: 3 + 3 = 6 of 9
+    assert len(out[2].texts) == 6
+    with pytest.raises(ValueError, match="col must be <= 2"):
+        dl.plots.plot_conv_step(image, kernel, 0, 3, axes=axes)
+    with pytest.raises(ValueError, match="does not fit"):
+        dl.plots.plot_conv_step(image[:2], kernel, 0, 0, axes=axes)
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("n,k,s,padding", [(5, 3, 1, "valid"), (5, 4, 2, "same"), (7, 2, 3, "same")])
+def test_plot_conv_geometry_states_the_output_size(n, k, s, padding):
+    fig, ax = plt.subplots()
+    dl.plots.plot_conv_geometry(n, k, s, padding, ax=ax)
+    out = dl.scratch.output_size(n, k, s, padding)
+    assert f"output {out}×{out}" in [t.get_text() for t in ax.texts]
+    plt.close(fig)

@@ -187,10 +187,10 @@ def plot_conv_step(image, kernel, row, col, axes=None):
 
         _, axes = plt.subplots(1, 3, figsize=(9, 3.2))
     ax_img, ax_prod, ax_map = axes
-    window = image[row:row + kh, col:col + kw]
-    products = window * kernel
-    full = np.array([[np.sum(image[i:i + kh, j:j + kw] * kernel) for j in range(out_w)]
-                     for i in range(out_h)])
+    from .scratch import conv2d
+
+    products = image[row:row + kh, col:col + kw] * kernel
+    full = conv2d(image, kernel)
     done = np.arange(out_h * out_w).reshape(out_h, out_w) <= row * out_w + col
     show_image(image, ax=ax_img, cmap="Blues", vmin=0, vmax=image.max() * 1.6, grid=True, title="image")
     _numbers(ax_img, image)

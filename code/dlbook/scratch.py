@@ -77,8 +77,9 @@ def cross_entropy(p, y, reduction="mean", eps=0.0):
     n, k = p.shape
     if n == 0 or k < 2:
         raise ValueError(f"p must have shape (n, K) with n >= 1 and K >= 2, got {p.shape}")
-    if np.any(~np.isfinite(p)) or np.any(p < 0) or not np.allclose(p.sum(axis=1), 1.0, atol=1e-6):
-        bad = int(np.flatnonzero(~np.isfinite(p).all(1) | (p < 0).any(1) | ~np.isclose(p.sum(1), 1.0, atol=1e-6))[0])
+    bad_rows = ~np.isfinite(p).all(axis=1) | (p < 0).any(axis=1) | ~np.isclose(p.sum(axis=1), 1.0, atol=1e-6)
+    if bad_rows.any():
+        bad = int(np.flatnonzero(bad_rows)[0])
         raise ValueError(f"each row of p must be a probability vector (>= 0, sum 1); row {bad} is {p[bad]}")
     y_raw = np.asarray(y)
     if y_raw.ndim == 1:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._checks import check_int
+
 __all__ = ["load_mnist", "load_banknote", "split", "make_bars", "load_grace_hopper",
            "BANKNOTE_FEATURES", "DataFileError"]
 
@@ -143,8 +145,7 @@ def split(*arrays, fractions=(0.8, 0.2), seed=0):
     fractions = np.asarray(fractions, dtype=np.float64)
     if fractions.ndim != 1 or len(fractions) < 2 or np.any(fractions <= 0) or not np.isclose(fractions.sum(), 1):
         raise ValueError(f"fractions must be two or more positive numbers summing to 1, got {fractions.tolist()}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    seed = check_int("seed", seed, 0)
     order = np.random.default_rng(seed).permutation(n)
     cuts = np.round(np.cumsum(fractions)[:-1] * n).astype(int)
     return [tuple(a[idx] for a in arrays) for idx in np.split(order, cuts)]
@@ -174,8 +175,6 @@ def make_bars(n, size=50, n_bars=10, length=(5, 15), seed=0):
     X : ndarray of float32, shape (n, size, size, 1), values 0 or 1
     y : ndarray of int64, shape (n,); 1 = vertical bars, 0 = horizontal
     """
-    from .._checks import check_int
-
     n = check_int("n", n, 1)
     size = check_int("size", size, 2)
     n_bars = check_int("n_bars", n_bars, 1)
@@ -215,8 +214,6 @@ def load_grace_hopper(block=4, gray=False):
     """
     import matplotlib.cbook as cbook
     import matplotlib.image as mpimg
-
-    from .._checks import check_int
 
     block = check_int("block", block, 1, 100)
     with cbook.get_sample_data("grace_hopper.jpg") as f:

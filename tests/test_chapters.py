@@ -86,6 +86,7 @@ def test_sgd_and_splits_show_what_the_text_says():
     assert g["over_train_loss"] < 0.05
     assert g["over_val_last"] > g["over_val_min"] + 0.05
     assert g["over_val_min_epoch"] < 30
+    assert (g["under_steps_per_epoch"], g["under_steps"]) == (4, 120)
 
 
 def test_convolution_chapter():
@@ -100,6 +101,7 @@ def test_convolution_chapter():
     assert g["sobel_learned_error"] < 0.1, "the learned kernel should be close to Sobel x"
     assert (g["ex_size_first"], g["ex_size_second"]) == (24, 12)
     assert g["ex_params_16"] == 16 * (5 * 5 * 6 + 1)
+    assert g["dense_ratio"] == pytest.approx(15052900 / 78500)
 
 
 def test_art_lover_learns_its_taste():

@@ -1,9 +1,11 @@
-"""Serve the built site on 127.0.0.1 and drive it in Debian's Chromium with
-every other host blocked. Used by the browser tests and scripts/screenshots.py."""
+"""Shared test helpers: serve the built site on 127.0.0.1 and drive it in
+Debian's Chromium with every other host blocked (browser tests,
+scripts/screenshots.py), and load the book's build extension."""
 
 import contextlib
 import functools
 import http.server
+import importlib.util
 import os
 import threading
 from pathlib import Path
@@ -65,3 +67,12 @@ def pages(site=SITE):
     """Every HTML page of the book (the chapters, the landing page), as paths relative to the site."""
     found = sorted(p.relative_to(site).as_posix() for p in (site / "book").rglob("*.html"))
     return ["index.html"] + found
+
+
+def load_build_extension(book_root=ROOT):
+    """The module book/_ext/dlbook_build.py of a book (this repository by default)."""
+    path = Path(book_root) / "book" / "_ext" / "dlbook_build.py"
+    spec = importlib.util.spec_from_file_location(f"dlbook_build_{abs(hash(str(path)))}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

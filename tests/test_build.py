@@ -1,12 +1,13 @@
 """Builds of small books with the real configuration: warnings and cell errors
 fail the build, and the execution cache follows changes to dlbook."""
 
-import importlib.util
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+
+from site_helpers import load_build_extension
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "scripts" / "build-book.sh"
@@ -84,16 +85,9 @@ def test_stderr_in_a_cell_fails_build(tmp_path):
     assert "stderr was found" in log
 
 
-def load_extension(book):
-    spec = importlib.util.spec_from_file_location("dlbook_build_copy", book / "book/_ext/dlbook_build.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_change_to_dlbook_reexecutes_chapters(tmp_path):
     book = make_book(tmp_path, cell("import time; print('run at', time.time_ns())"))
-    ext = load_extension(book)
+    ext = load_build_extension(book)
     key = ext.package_hash(book / "code/dlbook")
 
     rc, log = build(book)
@@ -124,7 +118,7 @@ def test_package_hash_ignores_bytecode(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     (pkg / "a.py").write_text("x = 1\n")
-    ext = load_extension(ROOT)
+    ext = load_build_extension(ROOT)
     before = ext.package_hash(pkg)
     (pkg / "__pycache__").mkdir()
     (pkg / "__pycache__" / "a.cpython-311.pyc").write_bytes(b"junk")

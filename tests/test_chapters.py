@@ -3,19 +3,18 @@ says they should. Reads the executed notebooks from the build's execution
 cache, the outputs the pages were made from."""
 
 import ast
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from site_helpers import load_build_extension
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def _cache_dir():
-    spec = importlib.util.spec_from_file_location("dlbook_build", ROOT / "book/_ext/dlbook_build.py")
-    ext = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ext)
-    return ROOT / "_build" / ".jupyter_cache" / f"dlbook-{ext.package_hash()}"
+    key = load_build_extension().package_hash()
+    return ROOT / "_build" / ".jupyter_cache" / f"dlbook-{key}"
 
 
 def glued(chapter):

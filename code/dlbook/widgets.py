@@ -10,6 +10,7 @@ a static page as well as in a live kernel.
 
 import io
 import itertools
+import math
 import os
 
 import ipywidgets as W
@@ -53,6 +54,11 @@ def figure_png(fig, dpi=80, colors=256):
     out = io.BytesIO()
     img.quantize(colors=colors, method=PILImage.Quantize.MEDIANCUT).save(out, format="png", optimize=True)
     return out.getvalue()
+
+
+def _png_widget(png):
+    """A PNG as an image widget that shrinks with a narrow page."""
+    return W.Image(value=png, format="png", layout=W.Layout(max_width="100%", height="auto"))
 
 
 class FramesWidget(W.VBox):
@@ -148,9 +154,7 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
     if unknown:
         raise ValueError(f"initial names unknown parameters {sorted(unknown)}; parameters are {names}")
 
-    count = 1
-    for name in names:
-        count *= len(values[name])
+    count = math.prod(len(values[n]) for n in names)
     if count > max_frames:
         raise ValueError(
             f"{count} frames requested ({' x '.join(str(len(values[n])) for n in names)}), "
@@ -171,9 +175,6 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
             )
         pngs[combo] = png
 
-    def image(combo):
-        return W.Image(value=pngs[combo], format="png", layout=W.Layout(max_width="100%", height="auto"))
-
     fmt = labels or {}
     ctrls = [_control(n, [fmt.get(n, str)(v) for v in values[n]], controls.get(n, "slider"), start[n])
              for n in names]
@@ -184,7 +185,7 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         depth = len(prefix)
         items = range(len(values[names[depth]]))
         if depth == len(names) - 1:
-            children = [image(prefix + (i,)) for i in items]
+            children = [_png_widget(pngs[prefix + (i,)]) for i in items]
         else:
             children = [level(prefix + (i,)) for i in items]
         s = W.Stack(children, selected_index=start[names[depth]])
@@ -235,7 +236,6 @@ def needs_kernel(make_widget, draw_default, *, what="This widget", figsize=(5.0,
     note = W.HTML(f'<p class="dlbook-needs-kernel">{what} needs a live Python kernel: launch this page '
                   "in Binder or switch on live code (rocket icon above). Shown here: its default "
                   "state.</p>")
-    box = W.VBox([note, W.Image(value=figure_png(fig, dpi=dpi), format="png",
-                                layout=W.Layout(max_width="100%", height="auto"))])
+    box = W.VBox([note, _png_widget(figure_png(fig, dpi=dpi))])
     box.add_class("dlbook-needs-kernel-box")
     return box

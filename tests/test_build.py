@@ -43,6 +43,7 @@ def make_book(tmp_path, body):
     (book / "_toc.yml").write_text(TOC)
     for d in ("book/_ext", "book/_static", "book/_vendor", "code/dlbook"):
         shutil.copytree(ROOT / d, book / d, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "book" / "references.bib", book / "book")
     (book / "book" / "intro.md").write_text("# Intro\n\nA test book.\n")
     (book / "book" / "page.md").write_text(NOTEBOOK_HEADER + body)
     return book

@@ -119,3 +119,39 @@ def test_art_lover_learns_its_taste():
     # average pooling cannot tell the orientations apart; max pooling can
     assert g["exp_acc_avg"] < 0.7
     assert min(g["exp_acc_k3"], g["exp_acc_relu"]) >= 0.95
+
+
+def test_relu_and_fcnn_for_mnist():
+    g = glued("fcnn/relu-mnist")
+    # the lecture's network 784-100-50-10, counted layer by layer
+    assert (g["fcnn_layer1_params"], g["fcnn_layer2_params"], g["fcnn_layer3_params"]) == (78500, 5050, 510)
+    assert g["mnist_fcnn_params"] == 84060
+    assert g["mnist_relu_params"] == 567434
+    assert sum(g[f"relu_layer{i}_params"] for i in range(1, 5)) == 567434
+    # the course's test accuracies: 0.926, 0.969 and 0.977-0.981
+    assert 0.915 <= g["mnist_fcnn_softmax_test_acc"] <= 0.935
+    assert 0.960 <= g["mnist_fcnn_sigmoid_test_acc"] <= 0.975
+    assert 0.975 <= g["mnist_fcnn_relu_test_acc"] <= 0.985
+    assert g["mnist_fcnn_softmax_test_acc"] < g["mnist_fcnn_sigmoid_test_acc"] < g["mnist_fcnn_relu_test_acc"]
+    # the ReLU network overfits a little: its validation minimum comes before the last epoch
+    assert g["relu_val_loss_min_epoch"] < 10 and g["relu_val_loss_last"] > g["relu_val_loss_min"]
+    assert g["relu_train_loss_last"] < g["relu_val_loss_min"]
+    # vanishing gradients: the sigmoid's shrink by orders of magnitude, tanh and ReLU's do not
+    assert g["vanish_sigmoid_ratio"] > 100
+    assert 1 / 3 < g["vanish_tanh_ratio"] < 3 and 1 / 3 < g["vanish_relu_ratio"] < 3
+    assert g["sigmoid_max_slope"] == pytest.approx(0.25)
+    # AlexNet's claim at this scale, as the text reports it
+    assert g["relu_speedup_vs_sigmoid"] > 2
+    assert g["relu_speedup_vs_sigmoid"] == pytest.approx(g["steps_to_25_sigmoid"] / g["steps_to_25_relu"])
+    assert g["relu_speedup_vs_tanh"] == pytest.approx(g["steps_to_25_tanh"] / g["steps_to_25_relu"])
+    assert g["steps_to_25_tanh"] < g["steps_to_25_relu"], "the text says tanh gets to 25 % first"
+    assert g["steps_to_10_relu"] < g["steps_to_10_tanh"], "the text says ReLU reaches 10 % first in 784-100-50-10"
+    assert g["steps_to_10_deep_relu"] > g["steps_to_10_deep_tanh"], "... and tanh first in the deeper network"
+    assert g["final_error_deep_sigmoid"] > 0.8, "the text says the deep sigmoid network is no better than guessing"
+    assert max(g["final_error_deep_tanh"], g["final_error_deep_relu"]) < 0.1
+    assert g["final_error_sigmoid"] > max(g["final_error_tanh"], g["final_error_relu"])
+    # shuffling does not disturb an fcNN; from permuted initial weights it is the same run
+    assert abs(g["mnist_fcnn_shuffled_test_acc"] - g["mnist_fcnn_sigmoid_test_acc"]) < 0.005
+    assert g["fcnn_shuffle_max_loss_diff"] < 1e-4
+    assert g["fcnn_shuffle_agree"] >= 0.999
+    assert g["confusion_top_count"] > 0 and g["confusion_top_true"] != g["confusion_top_pred"]

@@ -135,3 +135,59 @@ def test_grace_hopper():
     assert gray.shape == (200, 170)
     with pytest.raises(ValueError, match="block must be >= 1"):
         dl.data.load_grace_hopper(block=0)
+
+
+def test_pixel_permutation_is_a_seeded_permutation():
+    perm = dl.data.pixel_permutation(784)
+    assert perm.shape == (784,) and np.issubdtype(perm.dtype, np.integer)
+    assert sorted(perm.tolist()) == list(range(784))
+    np.testing.assert_array_equal(perm, dl.data.pixel_permutation(784, seed=42))
+    assert not np.array_equal(perm, dl.data.pixel_permutation(784, seed=43))
+    assert not np.array_equal(perm, np.arange(784))
+
+
+@pytest.mark.parametrize("shape", [(5, 28, 28), (5, 28, 28, 1), (5, 784), (3, 4, 4)])
+def test_shuffle_pixels_keeps_shape_and_dtype(shape):
+    rng = np.random.default_rng(0)
+    for dtype in (np.uint8, np.float32):
+        images = (rng.random(shape) * 255).astype(dtype)
+        out = dl.data.shuffle_pixels(images)
+        assert out.shape == images.shape and out.dtype == images.dtype
+        # only moved: the same values in every image
+        flat_in, flat_out = images.reshape(len(images), -1), out.reshape(len(out), -1)
+        np.testing.assert_array_equal(np.sort(flat_in, axis=1), np.sort(flat_out, axis=1))
+
+
+def test_shuffle_pixels_moves_every_image_alike_and_is_invertible():
+    (x, _), _ = dl.data.load_mnist()
+    images = x[:50]
+    out = dl.data.shuffle_pixels(images, seed=7)
+    perm = dl.data.pixel_permutation(784, seed=7)
+    np.testing.assert_array_equal(out.reshape(50, 784), images.reshape(50, 784)[:, perm])
+    # the same result image by image: one permutation for all
+    np.testing.assert_array_equal(out[13], dl.data.shuffle_pixels(images[13:14], seed=7)[0])
+    back = out.reshape(50, 784)[:, np.argsort(perm)].reshape(50, 28, 28)
+    np.testing.assert_array_equal(back, images)
+    # the 4-D and flat layouts give the same shuffle as the 3-D one
+    np.testing.assert_array_equal(dl.data.shuffle_pixels(images[..., None], seed=7)[..., 0], out)
+    np.testing.assert_array_equal(dl.data.shuffle_pixels(images.reshape(50, 784), seed=7), out.reshape(50, 784))
+    assert not np.array_equal(out, images)
+
+
+def test_shuffle_pixels_rejects_bad_input():
+    with pytest.raises(ValueError, match=r"\(n, h, h\), \(n, h, h, 1\) or \(n, h\*h\).*got \(28, 28\)"):
+        dl.data.shuffle_pixels(np.zeros((28, 28)))
+    with pytest.raises(ValueError, match="got \\(2, 28, 27\\)"):
+        dl.data.shuffle_pixels(np.zeros((2, 28, 27)))
+    with pytest.raises(ValueError, match="got \\(2, 28, 28, 3\\)"):
+        dl.data.shuffle_pixels(np.zeros((2, 28, 28, 3)))
+    with pytest.raises(ValueError, match="empty"):
+        dl.data.shuffle_pixels(np.zeros((0, 784)))
+    with pytest.raises(TypeError, match="numpy array, got list"):
+        dl.data.shuffle_pixels([[0.0] * 784])
+    with pytest.raises(TypeError, match="seed must be an integer, got float"):
+        dl.data.shuffle_pixels(np.zeros((1, 784)), seed=1.5)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        dl.data.pixel_permutation(784, seed=-1)
+    with pytest.raises(ValueError, match="n_pixels must be >= 1"):
+        dl.data.pixel_permutation(0)

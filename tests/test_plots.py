@@ -92,3 +92,66 @@ def test_plot_conv_geometry_states_the_output_size(n, k, s, padding):
     out = dl.scratch.output_size(n, k, s, padding)
     assert f"output {out}×{out}" in [t.get_text() for t in ax.texts]
     plt.close(fig)
+
+
+def test_confusion_matrix_matches_a_count_by_hand():
+    y_true = [0, 0, 1, 1, 1, 2, 2, 2, 2]
+    y_pred = [0, 1, 1, 1, 2, 2, 2, 0, 2]
+    expected = np.zeros((3, 3), dtype=int)
+    for t, p in zip(y_true, y_pred):
+        expected[t, p] += 1
+    cm = dl.plots.confusion_matrix(y_true, y_pred)
+    np.testing.assert_array_equal(cm, expected)
+    assert cm.tolist() == [[1, 1, 0], [0, 2, 1], [1, 0, 3]]
+    assert dl.plots.confusion_matrix(y_true, y_pred, n_classes=5).shape == (5, 5)
+    # float labels that are whole numbers are accepted (Keras predictions cast to float)
+    np.testing.assert_array_equal(dl.plots.confusion_matrix(np.array(y_true, float), y_pred), expected)
+
+
+def test_confusion_matrix_agrees_with_tensorflow():
+    tf = pytest.importorskip("tensorflow")
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.integers(0, 10, 500), rng.integers(0, 10, 500)
+    ours = dl.plots.confusion_matrix(y_true, y_pred, n_classes=10)
+    theirs = tf.math.confusion_matrix(y_true, y_pred, num_classes=10).numpy()
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_confusion_matrix_rejects_bad_labels():
+    with pytest.raises(ValueError, match="same length, got 3 and 2"):
+        dl.plots.confusion_matrix([0, 1, 2], [0, 1])
+    with pytest.raises(TypeError, match="integer class labels, got dtype float64"):
+        dl.plots.confusion_matrix([0.5, 1.0], [0, 1])
+    with pytest.raises(ValueError, match=">= 0, got -1"):
+        dl.plots.confusion_matrix([0, -1], [0, 1])
+    with pytest.raises(ValueError, match="n_classes must be >= 3"):
+        dl.plots.confusion_matrix([0, 2], [0, 1], n_classes=2)
+    with pytest.raises(ValueError, match="non-empty 1-D"):
+        dl.plots.confusion_matrix([[0, 1]], [[0, 1]])
+
+
+def test_plot_confusion_matrix_draws_the_counts():
+    fig, ax = plt.subplots()
+    assert dl.plots.plot_confusion_matrix([0, 0, 1, 2], [0, 1, 1, 2], ax=ax) is ax
+    texts = sorted(t.get_text() for t in ax.texts)
+    assert texts == ["1", "1", "1", "1"]  # zeros are left empty
+    assert "3 of 4 right" in ax.get_title()
+    plt.close(fig)
+
+
+def test_show_misclassified_titles_true_and_predicted():
+    images = np.random.default_rng(0).random((6, 784))
+    y_true = np.array([0, 1, 2, 3, 4, 5])
+    y_pred = np.array([0, 7, 2, 8, 4, 5])
+    axes = dl.plots.show_misclassified(images, y_true, y_pred, n=4, ncols=4)
+    assert [ax.get_title() for ax in axes[:2]] == ["1 → 7", "3 → 8"]
+    assert not axes[2].axison and not axes[3].axison  # spare axes switched off
+    plt.close("all")
+    with pytest.raises(ValueError, match="same length"):
+        dl.plots.show_misclassified(images, y_true[:5], y_pred)
+    with pytest.raises(ValueError, match="square number of pixels, got 10"):
+        dl.plots.show_misclassified(np.zeros((6, 10)), y_true, y_pred)
+    fig, few = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="at least n=3 axes, got 2"):
+        dl.plots.show_misclassified(images, y_true, y_pred, n=3, axes=few)
+    plt.close("all")

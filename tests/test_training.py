@@ -51,3 +51,45 @@ def test_snapshots_keep_weights_of_chosen_epochs():
     assert not np.array_equal(snaps.weights[0][0], snaps.weights[3][0])
     with pytest.raises(ValueError, match="at least one"):
         dl.training.Snapshots([])
+
+
+def test_error_curve_records_the_error_against_steps():
+    import keras
+
+    dl.training.set_seed(0)
+    (x, y), _ = dl.data.load_mnist()
+    X = x[:1280].reshape(-1, 784).astype("float32") / 255
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, activation="softmax")])
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(0.5),
+                  steps_per_execution=5)
+    curve = dl.training.ErrorCurve(X[:500], y[:500], every=5)
+    model.fit(X, y[:1280], epochs=2, batch_size=128, verbose=0, callbacks=[curve])
+    assert curve.steps == list(range(0, 21, 5))
+    assert len(curve.errors) == len(curve.steps)
+    assert curve.errors[0] > 0.6 and curve.errors[-1] < 0.3
+    # the last error is the model's error now
+    now = np.mean(model.predict(X[:500], verbose=0).argmax(axis=1) != y[:500])
+    assert curve.errors[-1] == pytest.approx(now)
+    first = curve.steps_to(0.3)
+    assert first is not None and curve.errors[curve.steps.index(first)] <= 0.3
+    assert all(e > 0.3 for s, e in zip(curve.steps, curve.errors) if s < first)
+    assert curve.steps_to(0.0) is None
+    # an epoch of 10 steps measured every 4 steps: the last step is measured too
+    curve = dl.training.ErrorCurve(X[:500], y[:500], every=4)
+    model.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.SGD(0.5))
+    model.fit(X, y[:1280], epochs=1, batch_size=128, verbose=0, callbacks=[curve])
+    assert curve.steps == [0, 4, 8, 10]  # a new compile starts a new optimizer
+
+
+def test_error_curve_rejects_bad_arguments():
+    X = np.zeros((4, 3), dtype="float32")
+    with pytest.raises(ValueError, match="integer class labels of shape \\(4,\\)"):
+        dl.training.ErrorCurve(X, np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match="integer class labels"):
+        dl.training.ErrorCurve(X, np.zeros(4))
+    with pytest.raises(ValueError, match="at least one example"):
+        dl.training.ErrorCurve(np.zeros((0, 3)), np.zeros(0, dtype=int))
+    with pytest.raises(ValueError, match="every must be >= 1"):
+        dl.training.ErrorCurve(X, np.zeros(4, dtype=int), every=0)
+    with pytest.raises(ValueError, match="error must be <= 1"):
+        dl.training.ErrorCurve(X, np.zeros(4, dtype=int)).steps_to(2)

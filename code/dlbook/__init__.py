@@ -9,11 +9,12 @@ this package holds what every chapter needs around it, organised by kind:
     From-scratch numpy versions of softmax, cross-entropy, convolution and
     pooling, tested against TensorFlow.
 ``dl.plots``
-    Plot helpers (learning curves, decision boundaries, images).
+    Plot helpers (learning curves, decision boundaries, images, confusion
+    matrices).
 ``dl.widgets``
     Widgets that keep working in the static site (precomputed frames).
 ``dl.training``
-    Seeding and a compact progress record for Keras training.
+    Seeding, a compact progress record and error curves for Keras training.
 
 Import ``dlbook`` before TensorFlow: it sets TensorFlow's environment (without
 importing TensorFlow) so that its C++ log lines stay out of the pages and its

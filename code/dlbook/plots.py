@@ -6,7 +6,8 @@ import numpy as np
 from ._checks import check_int, check_real
 
 __all__ = ["plot_history", "plot_decision_boundary", "show_image", "predict_proba",
-           "plot_conv_step", "plot_conv_geometry"]
+           "plot_conv_step", "plot_conv_geometry", "confusion_matrix", "plot_confusion_matrix",
+           "show_misclassified"]
 
 #: Colours of the two banknote classes, kept the same across the book.
 CLASS_COLORS = ("#1f77b4", "#d62728")
@@ -254,3 +255,132 @@ def plot_conv_geometry(n, k, stride=1, padding="valid", ax=None):
     ax.axis("off")
     ax.set_title(f"n = {n}, k = {k}, stride {stride}, padding '{padding}'", fontsize=10)
     return ax
+
+
+def _labels(name, values):
+    values = np.asarray(values)
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D array of class labels, got shape {values.shape}")
+    if not np.issubdtype(values.dtype, np.integer):
+        if not np.issubdtype(values.dtype, np.floating) or np.any(values != np.round(values)):
+            raise TypeError(f"{name} must hold integer class labels, got dtype {values.dtype}")
+        values = values.astype(np.int64)
+    if values.min() < 0:
+        raise ValueError(f"{name} must hold class labels >= 0, got {values.min()}")
+    return values.astype(np.int64)
+
+
+def confusion_matrix(y_true, y_pred, n_classes=None):
+    """Count how often each true class was predicted as each class.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+        True and predicted class labels (0, 1, ...).
+    n_classes : int, optional
+        Number of classes (default: one more than the largest label).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_classes, n_classes)
+        Entry ``[i, j]`` counts the examples of true class ``i`` predicted as
+        ``j``; the diagonal holds the correct predictions.
+    """
+    y_true, y_pred = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"y_true and y_pred must have the same length, got {len(y_true)} and {len(y_pred)}")
+    largest = int(max(y_true.max(), y_pred.max()))
+    if n_classes is None:
+        n_classes = largest + 1
+    n_classes = check_int("n_classes", n_classes, largest + 1)
+    return np.bincount(y_true * n_classes + y_pred, minlength=n_classes**2).reshape(n_classes, n_classes)
+
+
+def plot_confusion_matrix(y_true, y_pred, ax=None, n_classes=None, title=None):
+    """The confusion matrix as a table of counts, coloured on a log scale.
+
+    A log scale keeps the few confusions visible beside the large diagonal.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+    ax : matplotlib.axes.Axes, optional
+    n_classes : int, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    from matplotlib.colors import LogNorm
+
+    cm = confusion_matrix(y_true, y_pred, n_classes)
+    k = len(cm)
+    ax = _axes(ax, figsize=(4.6, 4.2))
+    top = max(int(cm.max()), 2)
+    norm = LogNorm(vmin=1, vmax=top)
+    im = ax.imshow(np.ma.masked_equal(cm, 0), cmap="Blues", norm=norm, interpolation="nearest")
+    for (i, j), v in np.ndenumerate(cm):
+        if v:
+            dark = norm(v) > 0.6
+            ax.text(j, i, str(v), ha="center", va="center", fontsize=7 if v >= 1000 else 8,
+                    color="white" if dark else "black", fontweight="bold" if i == j else "normal")
+    ax.set(xticks=range(k), yticks=range(k), xlabel="predicted class", ylabel="true class",
+           xlim=(-0.5, k - 0.5), ylim=(k - 0.5, -0.5))
+    ax.set_title(title if title is not None else
+                 f"{int(np.trace(cm))} of {int(cm.sum())} right (empty cells: 0)", fontsize=10)
+    ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="count (log scale)")
+    return ax
+
+
+def show_misclassified(images, y_true, y_pred, n=10, axes=None, ncols=10):
+    """The first ``n`` misclassified images, each titled "true → predicted".
+
+    Parameters
+    ----------
+    images : array_like, shape (m, H, W), (m, H, W, 1) or (m, H*W) with H = W
+    y_true, y_pred : array_like of int, shape (m,)
+    n : int, default 10
+        Most images to show (fewer if fewer are wrong).
+    axes : sequence of matplotlib.axes.Axes, optional
+        At least ``n`` axes; spare ones are switched off.
+    ncols : int, default 10
+        Columns of the new figure when ``axes`` is None.
+
+    Returns
+    -------
+    list of matplotlib.axes.Axes
+        The axes, in the order of the images.
+    """
+    images = np.asarray(images)
+    y_true, y_pred = _labels("y_true", y_true), _labels("y_pred", y_pred)
+    if images.ndim == 4 and images.shape[3] == 1:
+        images = images[..., 0]
+    if images.ndim == 2:
+        side = int(round(np.sqrt(images.shape[1])))
+        if side * side != images.shape[1]:
+            raise ValueError(f"flat images must have a square number of pixels, got {images.shape[1]}")
+        images = images.reshape(len(images), side, side)
+    if images.ndim != 3:
+        raise ValueError(f"images must have shape (m, H, W), (m, H, W, 1) or (m, H*W), got {np.shape(images)}")
+    if not len(images) == len(y_true) == len(y_pred):
+        raise ValueError(f"images, y_true and y_pred must have the same length, "
+                         f"got {len(images)}, {len(y_true)} and {len(y_pred)}")
+    n = check_int("n", n, 1)
+    ncols = check_int("ncols", ncols, 1)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        nrows = -(-n // ncols)
+        _, grid = plt.subplots(nrows, min(n, ncols), figsize=(1.1 * min(n, ncols), 1.35 * nrows), squeeze=False)
+        axes = list(grid.ravel())
+    axes = list(np.ravel(axes))
+    if len(axes) < n:
+        raise ValueError(f"axes must hold at least n={n} axes, got {len(axes)}")
+    wrong = np.flatnonzero(y_true != y_pred)[:n]
+    for ax, i in zip(axes, wrong):
+        show_image(images[i], ax=ax, cmap="gray_r")
+        ax.set_title(f"{y_true[i]} → {y_pred[i]}", fontsize=9)
+    for ax in axes[len(wrong):]:
+        ax.axis("off")
+    return axes

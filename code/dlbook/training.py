@@ -7,11 +7,12 @@ what makes their runs repeatable and their output tidy.
 import time
 
 import keras
+import numpy as np
 from IPython.display import display
 
 from ._checks import check_int, check_real
 
-__all__ = ["set_seed", "Progress", "Snapshots"]
+__all__ = ["set_seed", "Progress", "Snapshots", "ErrorCurve"]
 
 
 def set_seed(seed):
@@ -120,3 +121,70 @@ class Snapshots(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         if epoch + 1 in self.epochs:
             self.weights[epoch + 1] = [w.copy() for w in self.model.get_weights()]
+
+
+class ErrorCurve(keras.callbacks.Callback):
+    """Record the error rate on fixed data as training goes on, against steps.
+
+    The model's error on ``X, y`` is measured before the first step and then
+    after every ``every`` optimizer steps. Compile the model with
+    ``steps_per_execution=every`` (Keras calls batch callbacks once per
+    execution) and the curve costs little more than the training itself.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, ...)
+        Inputs to measure on (for example a fixed part of the training data).
+    y : ndarray of int, shape (n,)
+        Their class labels; the model's prediction is the arg-max of its output.
+    every : int, default 25
+        Steps between two measurements.
+
+    Attributes
+    ----------
+    steps : list of int
+        Optimizer steps done at each measurement (0 first, the last step of
+        training last).
+    errors : list of float
+        Fraction of ``X`` the model gets wrong, at each of ``steps``.
+    """
+
+    def __init__(self, X, y, every=25):
+        super().__init__()
+        X, y = np.asarray(X), np.asarray(y)
+        if X.ndim < 2 or len(X) == 0:
+            raise ValueError(f"X must hold at least one example, shape (n, ...), got shape {X.shape}")
+        if y.shape != (len(X),) or not np.issubdtype(y.dtype, np.integer):
+            raise ValueError(f"y must be integer class labels of shape ({len(X)},), got {y.dtype} {y.shape}")
+        self.X, self.y = X, y
+        self.every = check_int("every", every, 1)
+        self.steps, self.errors = [], []
+
+    def _record(self, step):
+        out = np.asarray(self.model(self.X, training=False))
+        self.steps.append(step)
+        self.errors.append(float(np.mean(out.argmax(axis=-1) != self.y)))
+
+    def on_train_begin(self, logs=None):
+        if not self.steps:
+            self._record(int(self.model.optimizer.iterations))
+
+    def on_train_batch_end(self, batch, logs=None):
+        step = int(self.model.optimizer.iterations)
+        if step - self.steps[-1] >= self.every:
+            self._record(step)
+
+    def on_train_end(self, logs=None):
+        # An epoch need not end on a multiple of ``every``: measure the final
+        # weights too, so that the curve ends where training ended.
+        step = int(self.model.optimizer.iterations)
+        if step > self.steps[-1]:
+            self._record(step)
+
+    def steps_to(self, error):
+        """First recorded step at which the error is at most ``error``, or None."""
+        error = check_real("error", error, 0, 1)
+        for step, err in zip(self.steps, self.errors):
+            if err <= error:
+                return step
+        return None

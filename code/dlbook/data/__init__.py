@@ -13,7 +13,7 @@ import numpy as np
 from .._checks import check_int
 
 __all__ = ["load_mnist", "load_banknote", "split", "make_bars", "load_grace_hopper",
-           "BANKNOTE_FEATURES", "DataFileError"]
+           "pixel_permutation", "shuffle_pixels", "BANKNOTE_FEATURES", "DataFileError"]
 
 #: Folder that holds the data files (tests point it elsewhere).
 DATA_DIR = Path(__file__).resolve().parent
@@ -221,3 +221,59 @@ def load_grace_hopper(block=4, gray=False):
     h, w = (img.shape[0] // block) * block, (img.shape[1] // block) * block
     img = img[:h, :w].reshape(h // block, block, w // block, block, 3).mean(axis=(1, 3))
     return img.mean(axis=2) if gray else img
+
+
+def pixel_permutation(n_pixels, seed=42):
+    """The permutation of pixel positions that :func:`shuffle_pixels` applies.
+
+    Parameters
+    ----------
+    n_pixels : int
+        Number of pixels per image (784 for MNIST).
+    seed : int, default 42
+        Seed of the permutation (the course's notebooks use 42).
+
+    Returns
+    -------
+    ndarray of int64, shape (n_pixels,)
+        ``perm``: pixel ``j`` of a shuffled image is pixel ``perm[j]`` of the
+        original; ``np.argsort(perm)`` undoes it.
+    """
+    n_pixels = check_int("n_pixels", n_pixels, 1)
+    seed = check_int("seed", seed, 0)
+    return np.random.default_rng(seed).permutation(n_pixels)
+
+
+def shuffle_pixels(images, seed=42):
+    """Move the pixels of every image to new places, the same places for all images.
+
+    Parameters
+    ----------
+    images : ndarray, shape (n, 28, 28), (n, 28, 28, 1) or (n, 784)
+        A batch of images; any square size works (``(n, h, h)``,
+        ``(n, h, h, 1)`` or ``(n, h * h)``).
+    seed : int, default 42
+        Seed of the permutation, see :func:`pixel_permutation`.
+
+    Returns
+    -------
+    ndarray
+        Same shape and dtype as ``images``; pixel ``j`` of every image (in
+        reading order) is pixel ``pixel_permutation(h * h, seed)[j]`` of the
+        original.
+    """
+    if not isinstance(images, np.ndarray):
+        raise TypeError(f"images must be a numpy array, got {type(images).__name__}")
+    shape = images.shape
+    square = (len(shape) == 3 and shape[1] == shape[2]) or (
+        len(shape) == 4 and shape[1] == shape[2] and shape[3] == 1)
+    flat = len(shape) == 2 and shape[1] > 0 and round(shape[1] ** 0.5) ** 2 == shape[1]
+    if not (square or flat):
+        hint = "; for a single image, pass images[None]" if len(shape) == 2 else ""
+        raise ValueError("images must have shape (n, h, h), (n, h, h, 1) or (n, h*h), "
+                         f"e.g. (n, 28, 28) or (n, 784); got {shape}{hint}")
+    if shape[0] == 0:
+        raise ValueError(f"images is empty (shape {shape}); give at least one image")
+    n_pixels = int(np.prod(shape[1:]))
+    perm = pixel_permutation(n_pixels, seed)
+    return images.reshape(shape[0], n_pixels)[:, perm].reshape(shape)

@@ -155,3 +155,46 @@ def test_relu_and_fcnn_for_mnist():
     assert g["fcnn_shuffle_max_loss_diff"] < 1e-4
     assert g["fcnn_shuffle_agree"] >= 0.999
     assert g["confusion_top_count"] > 0 and g["confusion_top_true"] != g["confusion_top_pred"]
+
+
+def test_cnn_for_mnist_and_shuffling():
+    g = glued("cnn/cnn-mnist")
+    # the slide's CNN: shapes and parameters, layer by layer
+    assert [g[f"cnn_size_{n}"] for n in ("conv1", "pool1", "conv2", "pool2")] == [26, 13, 11, 5]
+    assert g["cnn_flat_size"] == 1600
+    assert (g["cnn_params_conv1"], g["cnn_params_conv2"], g["cnn_params_dense"], g["cnn_params_output"]) == (
+        320, 18496, 64040, 410)
+    assert g["mnist_cnn_params"] == 83266
+    assert g["cnn_conv2_formula"] == g["cnn_params_conv2"] == 64 * (3 * 3 * 32 + 1)
+    assert g["mnist_fcnn_params"] == 84060
+    # the lecture's CNNs reach about 0.99 after 10 epochs; one epoch here (the text says so)
+    assert 0.97 <= g["mnist_cnn_test_acc"] <= 0.995
+    assert g["mnist_cnn_test_acc"] > g["mnist_fcnn_test_acc"]
+    # "the same number as in the previous chapter": same seed, same computation
+    assert g["mnist_fcnn_test_acc"] == pytest.approx(glued("fcnn/relu-mnist")["mnist_fcnn_sigmoid_test_acc"])
+    assert g["cnn_wrong"] < g["fcnn_wrong"] and g["both_wrong"] <= g["cnn_wrong"]
+    # shuffling: no cost for the fcNN, a clear one for the CNN, which then loses to the fcNN
+    assert g["shuffle_fcnn_orig_acc"] == g["mnist_fcnn_test_acc"]
+    assert g["shuffle_cnn_orig_acc"] == g["mnist_cnn_test_acc"]
+    assert abs(g["shuffle_fcnn_cost_points"]) < 0.5
+    assert g["shuffle_cnn_cost_points"] > 2 + abs(g["shuffle_fcnn_cost_points"])
+    # "about where the fcNN stands after the same number of steps": the head start is gone
+    assert abs(g["shuffle_cnn_shuffled_acc"] - g["shuffle_fcnn1_shuffled_acc"]) < 0.02
+    assert g["shuffle_cnn_shuffled_acc"] < g["shuffle_fcnn1_shuffled_acc"] + 0.01
+    assert abs(g["shuffle_fcnn1_cost_points"]) < 1
+    assert g["shuffle_cnn_shuffled_acc"] > 0.5, "the text says the shuffled CNN still gets most digits right"
+    # neighbouring pixels are correlated, shuffled "neighbours" are not
+    assert g["neighbour_corr_orig"] > 0.5 and abs(g["neighbour_corr_shuffled"]) < 0.1
+    # a feature map is a dense layer with shared weights
+    assert g["equiv_max_diff"] < 1e-5
+    assert g["equiv_nodes"] == 26 * 26 and 6000 < g["equiv_nonzero"] <= 26 * 26 * 9
+    # the 56x56 variant of exercise 3: only the dense layer grows
+    assert g["big_sizes"] == "56 → 54 → 27 → 25 → 12"
+    assert g["big_flat"] == 12 * 12 * 64 and g["big_dense_params"] == 12 * 12 * 64 * 40 + 40
+    assert g["big_params"] - g["big_dense_params"] == g["mnist_cnn_params"] - g["cnn_params_dense"]
+    assert g["cnn_dense_share"] > 0.5
+    assert g["cnn_val_acc"] > g["fcnn_val_acc"], "the text says the CNN's one epoch beats the fcNN's ten"
+    assert g["mnist_fcnn1_test_acc"] < g["mnist_fcnn_test_acc"] < g["mnist_cnn_test_acc"]
+    assert g["cnn_macs"] == 26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 40 + 400
+    assert g["rf_conv2"] == 8
+    assert g["cnn_top_count"] > 0

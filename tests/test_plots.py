@@ -155,3 +155,31 @@ def test_show_misclassified_titles_true_and_predicted():
     with pytest.raises(ValueError, match="at least n=3 axes, got 2"):
         dl.plots.show_misclassified(images, y_true, y_pred, n=3, axes=few)
     plt.close("all")
+
+
+def test_feature_map_mosaic_places_each_channel():
+    maps = np.arange(2 * 3 * 5, dtype=float).reshape(2, 3, 5)  # H=2, W=3, C=5
+    m = dl.plots.feature_map_mosaic(maps, ncols=2, gap=1)
+    assert m.shape == (3 * 3 - 1, 2 * 4 - 1)
+    np.testing.assert_array_equal(m[0:2, 0:3], maps[:, :, 0])
+    np.testing.assert_array_equal(m[0:2, 4:7], maps[:, :, 1])
+    np.testing.assert_array_equal(m[3:5, 0:3], maps[:, :, 2])
+    np.testing.assert_array_equal(m[6:8, 0:3], maps[:, :, 4])
+    assert np.isnan(m[2]).all() and np.isnan(m[:, 3]).all()   # the gaps
+    assert np.isnan(m[6:8, 4:7]).all()                        # no sixth channel
+    assert dl.plots.feature_map_mosaic(maps, ncols=8).shape == (2, 5 * 4 - 1)  # at most C columns
+    with pytest.raises(ValueError, match=r"\(H, W, C\).*got \(1, 2, 3, 4\).*maps\[0\]"):
+        dl.plots.feature_map_mosaic(np.zeros((1, 2, 3, 4)))
+    with pytest.raises(ValueError, match="ncols must be >= 1"):
+        dl.plots.feature_map_mosaic(maps, ncols=0)
+
+
+def test_show_feature_maps_uses_one_scale():
+    fig, ax = plt.subplots()
+    maps = np.random.default_rng(0).random((4, 4, 6))
+    assert dl.plots.show_feature_maps(maps, ax=ax, vmax=2.0, title="t") is ax
+    im = ax.images[0]
+    assert im.get_clim() == (0.0, 2.0)
+    assert ax.get_title() == "t"
+    dl.plots.show_feature_maps(np.zeros((3, 3, 2)), ax=ax, colorbar=False)  # all zero: no error
+    plt.close(fig)

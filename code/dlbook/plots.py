@@ -7,7 +7,7 @@ from ._checks import check_int, check_real
 
 __all__ = ["plot_history", "plot_decision_boundary", "show_image", "predict_proba",
            "plot_conv_step", "plot_conv_geometry", "confusion_matrix", "plot_confusion_matrix",
-           "show_misclassified"]
+           "show_misclassified", "feature_map_mosaic", "show_feature_maps"]
 
 #: Colours of the two banknote classes, kept the same across the book.
 CLASS_COLORS = ("#1f77b4", "#d62728")
@@ -384,3 +384,81 @@ def show_misclassified(images, y_true, y_pred, n=10, axes=None, ncols=10):
     for ax in axes[len(wrong):]:
         ax.axis("off")
     return axes
+
+
+def feature_map_mosaic(maps, ncols=8, gap=1):
+    """Tile the channels of a feature map into one 2-D array, channel 0 top left.
+
+    Parameters
+    ----------
+    maps : array_like, shape (H, W, C)
+        One example's feature maps, channels last (as Keras gives them).
+    ncols : int, default 8
+        Maps per row of the mosaic.
+    gap : int, default 1
+        Pixels of NaN between the maps (drawn as background).
+
+    Returns
+    -------
+    ndarray of float64, shape (rows * (H + gap) - gap, ncols * (W + gap) - gap)
+        Map ``c`` sits at row ``c // ncols``, column ``c % ncols``; unused
+        places and the gaps are NaN.
+    """
+    maps = np.asarray(maps, dtype=np.float64)
+    if maps.ndim != 3 or 0 in maps.shape:
+        raise ValueError(f"maps must have shape (H, W, C) with channels last, got {maps.shape}; "
+                         "for a batch, pass one example, e.g. maps[0]")
+    ncols = check_int("ncols", ncols, 1)
+    gap = check_int("gap", gap, 0)
+    h, w, c = maps.shape
+    ncols = min(ncols, c)
+    nrows = -(-c // ncols)
+    out = np.full((nrows * (h + gap) - gap, ncols * (w + gap) - gap), np.nan)
+    for k in range(c):
+        r, q = divmod(k, ncols)
+        out[r * (h + gap):r * (h + gap) + h, q * (w + gap):q * (w + gap) + w] = maps[:, :, k]
+    return out
+
+
+def show_feature_maps(maps, ax=None, ncols=8, vmax=None, title=None, colorbar=True, cmap="viridis"):
+    """All channels of one example's feature map, tiled, on one shared colour scale.
+
+    One scale for all maps, so that a bright map is a strong response
+    wherever it appears; 0 (what a ReLU gives for "no match") is the bottom
+    of the scale.
+
+    Parameters
+    ----------
+    maps : array_like, shape (H, W, C)
+    ax : matplotlib.axes.Axes, optional
+    ncols : int, default 8
+    vmax : float, optional
+        Top of the colour scale (default: the largest value in ``maps``).
+        Give the same ``vmax`` to maps that are to be compared.
+    title : str, optional
+    colorbar : bool, default True
+    cmap : str, default "viridis"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    mosaic = feature_map_mosaic(maps, ncols=ncols)
+    values = np.asarray(maps, dtype=np.float64)
+    vmin = min(0.0, float(values.min()))
+    if vmax is None:
+        vmax = float(values.max())
+    vmax = check_real("vmax", vmax)
+    if vmax <= vmin:
+        vmax = vmin + 1.0  # an all-zero map: any scale shows it as dark
+    ax = _axes(ax, figsize=(5, 3))
+    im = ax.imshow(mosaic, cmap=cmap, vmin=vmin, vmax=vmax, interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if title:
+        ax.set_title(title, fontsize=9)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
+    return ax

@@ -11,6 +11,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): requirements.txt requirements-test.txt code/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -r requirements-test.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e ./code
 	touch $@
 
 setup: $(STAMP)

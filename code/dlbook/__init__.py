@@ -23,11 +23,26 @@ results do not depend on the processor's oneDNN code paths.
 
 import importlib as _importlib
 import os as _os
+import sys as _sys
+import warnings as _warnings
+
+# TensorFlow reads this when it is first imported: too late if a reader
+# imported it before dlbook with oneDNN on (the default). Say so once.
+if "tensorflow" in _sys.modules and _os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0":
+    _warnings.warn(
+        "TensorFlow was imported before dlbook, with its oneDNN custom operations on. "
+        "On some processors with AVX-512 they corrupt memory in convolution gradients "
+        "(crashes or wrong numbers), and they make results differ from the book's. "
+        "Restart the kernel and import dlbook first, or set the environment variable "
+        "TF_ENABLE_ONEDNN_OPTS=0 before importing TensorFlow.",
+        RuntimeWarning, stacklevel=2)
 
 # Must happen before TensorFlow is first imported; setdefault keeps a reader's
 # own choice. oneDNN's custom ops reorder floating-point sums (TensorFlow says
 # so in a log line that TF_CPP_MIN_LOG_LEVEL does not silence): turning them
-# off makes a rebuild print the same numbers, and removes that line.
+# off makes a rebuild print the same numbers, and removes that line. On this
+# project's build machine (AVX-512) they also corrupted memory in a
+# Conv2D + AveragePooling2D gradient.
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 

@@ -1,0 +1,84 @@
+"""Every reader path: Binder's environment resolves for the Python it gets, and
+a reader who imports TensorFlow before dlbook is told about oneDNN."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# Linux x86-64 wheels as Binder's image takes them (TensorFlow's are manylinux_2_27).
+PLATFORMS = ["manylinux_2_27_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64", "linux_x86_64"]
+
+
+def binder_python():
+    text = (ROOT / "runtime.txt").read_text().strip()
+    m = re.fullmatch(r"python-(3\.\d+)", text)
+    assert m, f"runtime.txt must name a Python version like 'python-3.11', got {text!r}"
+    return m.group(1)
+
+
+def test_binder_python_is_the_one_ci_tests():
+    version = binder_python()
+    workflow = (ROOT / ".github" / "workflows" / "book.yml").read_text()
+    assert f'python-version: "{version}"' in workflow
+    assert f"{sys.version_info.major}.{sys.version_info.minor}" == version, (
+        f"the tests run on Python {sys.version_info.major}.{sys.version_info.minor}, Binder gets {version}")
+
+
+def test_binder_requirements_have_no_local_paths_and_postbuild_installs_dlbook():
+    lines = [line.split("#")[0].strip() for line in (ROOT / "requirements.txt").read_text().splitlines()]
+    local = [line for line in lines if line and (line.startswith(("-e", ".", "/", "file:")) or "./" in line)]
+    assert local == [], f"requirements.txt must not name local paths (Binder reinstalls everything): {local}"
+    post = (ROOT / "postBuild").read_text()
+    assert "pip install --no-deps" in post and "./code" in post
+    start = (ROOT / "start").read_text()
+    assert os.access(ROOT / "start", os.X_OK) and "TF_ENABLE_ONEDNN_OPTS" in start and 'exec "$@"' in start
+
+
+def resolve(python_version, tmp_path):
+    """Ask pip to resolve requirements.txt for Linux x86-64 wheels and one Python version (nothing installed)."""
+    cmd = [sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--quiet",
+           "--only-binary=:all:", "--python-version", python_version, "--implementation", "cp",
+           "--abi", "cp" + python_version.replace(".", ""), "--target", str(tmp_path / "target"),
+           "-r", str(ROOT / "requirements.txt")]
+    for platform in PLATFORMS:
+        cmd += ["--platform", platform]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.network
+def test_requirements_resolve_for_binders_python_and_not_for_310(tmp_path):
+    ok = resolve(binder_python(), tmp_path)
+    if ok.returncode != 0 and re.search(r"(Connection|NewConnectionError|Temporary failure|Network is unreachable)", ok.stderr):
+        pytest.skip(f"the package index is not reachable: {ok.stderr.strip().splitlines()[-1]}")
+    assert ok.returncode == 0, f"requirements.txt does not resolve for Python {binder_python()}:\n{ok.stderr[-3000:]}"
+    # The check can fail: Binder's default Python 3.10 cannot install these pins.
+    old = resolve("3.10", tmp_path)
+    assert old.returncode != 0 and "No matching distribution" in old.stderr
+
+
+def _python(code, **env):
+    full = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    full.update(env)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=300)
+
+
+def test_warns_once_if_tensorflow_came_first_with_onednn_on():
+    out = _python("import tensorflow, dlbook, dlbook.training")
+    assert out.returncode == 0, out.stderr
+    assert out.stderr.count("TensorFlow was imported before dlbook") == 1
+    assert "TF_ENABLE_ONEDNN_OPTS=0" in out.stderr
+
+
+@pytest.mark.parametrize("code, env", [
+    ("import dlbook, tensorflow", {}),                                  # the book's order
+    ("import tensorflow, dlbook", {"TF_ENABLE_ONEDNN_OPTS": "0"}),      # Binder's start script
+])
+def test_no_warning_when_onednn_is_off(code, env):
+    out = _python(code, **env)
+    assert out.returncode == 0, out.stderr
+    assert "TensorFlow was imported before dlbook" not in out.stderr

@@ -75,7 +75,8 @@ def predict_proba(model, X):
 
 
 def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5,
-                           labels=("genuine", "forged"), xlabel="$x_1$", ylabel="$x_2$", title=None):
+                           labels=("genuine", "forged"), xlabel="$x_1$", ylabel="$x_2$", title=None,
+                           colorbar=True):
     """The model's probability of class 1 over the plane, its 0.5 contour, and the data.
 
     The whole grid is predicted in one batched call (the lecture's helper
@@ -92,6 +93,8 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5,
         Grid points along each axis.
     margin : float, default 0.5
         Added around the data's range.
+    colorbar : bool, default True
+        Add a colour bar for the probability shading.
 
     Returns
     -------
@@ -109,7 +112,10 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, margin=0.5,
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     p = predict_proba(model, np.c_[g1.ravel(), g2.ravel()]).reshape(g1.shape)
-    ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35, vmin=0, vmax=1)
+    shading = ax.contourf(g1, g2, p, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.35, vmin=0, vmax=1)
+    if colorbar:
+        ax.figure.colorbar(shading, ax=ax, fraction=0.046, pad=0.03, ticks=[0, 0.5, 1],
+                           label=f"P({labels[1]})")
     ax.contour(g1, g2, p, levels=[0.5], colors="k", linewidths=1.5)
     for cls, (name, color) in enumerate(zip(labels, CLASS_COLORS)):
         m = y == cls

@@ -235,3 +235,67 @@ def test_forward_pass_solution_signs():
 
     x = np.array([[1.0, 2.0]])
     assert out(x + [[1e-3, 0]]) > out(x)
+
+
+def test_filters_chapter():
+    g = glued("inside/filters")
+    for name in ("v1_selective_fraction", "natural_selective_fraction",
+                 "natural_grey_selective_fraction", "natural_colour_selective_fraction"):
+        assert 0.0 <= g[name] <= 1.0, name
+    assert g["osi_threshold"] == pytest.approx(1 / 3)
+    assert g["v1_selective_count"] == round(16 * g["v1_selective_fraction"])
+    # the Keras layer and the numpy convolution measure the same tuning curves
+    assert g["tuning_max_diff"] < 1e-5
+    # the text calls this CNN trained well enough to read its filters
+    assert g["v1cnn_val_acc"] > 0.95
+    # the lecture (AlexNet) and ICA on natural images: mostly oriented filters,
+    # a minority of colour filters; the text compares the two fractions
+    assert g["natural_selective_fraction"] >= 0.5
+    assert 1 <= g["ica_colour_count"] < g["ica_count"] / 2
+    # the colour filters respond more weakly to a grey bar (exercise 3)
+    assert g["ica_colour_response_ratio"] < 1
+    # exercise 2: the kernel prefers 45 degrees, is not selective without a
+    # bias and is with one, as the solution says
+    assert g["diag_pref"] == 45 and g["diag_osi"] < g["osi_threshold"]
+    assert g["diag_pref_bias"] == 45 and g["diag_osi_bias"] > g["osi_threshold"]
+    # the control: training made more filters selective than chance does
+    assert g["v1_selective_fraction"] > g["random_selective_fraction"]
+    assert g["v1_selective_count"] > g["v1_initial_selective_count"]
+    # receptive fields the text states: the 7x7 kernel, then 7 + 1 + 2*2
+    assert (g["rf_v1cnn_conv1"], g["rf_v1cnn_conv2"]) == (7, 12)
+
+
+def test_receptive_field_chapter():
+    g = glued("inside/receptive-field")
+    # the lecture's slide: sizes 3, 4, 8, 10 with jumps 1, 2, 2, 4
+    assert g["lecture_rf_sizes"] == "3, 4, 8, 10" and g["lecture_rf_jumps"] == "1, 2, 2, 4"
+    assert g["rf_check_agree"] == g["rf_check_layers"] == 4
+    assert g["lecture_rf_starts"] == "1, 1.5, 3.5, 4.5"
+    # valid convolutions and flooring pooling drop the last two rows and columns
+    assert g["lecture_cnn_pixels_seen"] == 26 * 26
+    assert g["lecture_cnn_pixels_unseen"] == 784 - 26 * 26
+    assert g["lecture_cnn_covers"] == "no"
+    # "for MNIST this costs little": some digits reach there, with a tiny share of the ink
+    assert g["ink_unseen_fraction"] < 0.2 and g["ink_unseen_share"] < 0.01
+    # the corner unit of VGG16's pool5 sees much less of the image than the centre one
+    assert g["vgg16_corner_area"] < 0.5 < g["vgg16_pool5_area"]
+    # the effective field grows about like the square root of the depth
+    assert 1.2 < g["erf_growth"] < 1.7
+    assert (g["vgg16_pool5_rf"], g["vgg16_pool5_jump"]) == (212, 32)
+    assert g["vgg16_conv5_rf"] == 24 and g["vgg16_conv_count"] == 13
+    # Luo et al.: the effective field is a shrinking share of the theoretical one
+    assert g["erf_ratio_last"] < g["erf_ratio_first"] and g["erf_ratio_last"] < 0.75
+    assert (g["ex1_sizes"], g["ex1_jumps"]) == ("5, 6, 10, 14, 16", "1, 2, 2, 2, 4")
+    assert (g["ex2_stride_sizes"], g["ex2_stride_jumps"]) == ("3, 7, 15", "2, 4, 8")
+    assert g["ex2_dilated_sizes"] == "5, 9, 13"
+    assert g["ex3_same_covers"] == g["ex3_padded_covers"] == "yes"
+
+
+def test_summary_chapter():
+    g = glued("inside/summary")
+    assert g["ex1_conv1_params"] == 16 * (5 * 5 * 3 + 1)
+    assert g["ex1_conv2_params"] == 32 * (3 * 3 * 16 + 1)
+    assert g["ex1_dense_params"] == 15 * 15 * 32 * 10 + 10
+    assert g["ex1_params"] == g["ex1_conv1_params"] + g["ex1_conv2_params"] + g["ex1_dense_params"]
+    assert g["ex1_shapes"] == "(64, 64, 16), (32, 32, 16), (30, 30, 32), (15, 15, 32), (7200,), (10,)"
+    assert g["ex1_rf"] == "5 (jump 1), 6 (jump 2), 10 (jump 2), 12 (jump 4)"

@@ -191,3 +191,18 @@ def test_shuffle_pixels_rejects_bad_input():
         dl.data.pixel_permutation(784, seed=-1)
     with pytest.raises(ValueError, match="n_pixels must be >= 1"):
         dl.data.pixel_permutation(0)
+
+
+def test_random_patches():
+    img = np.arange(6 * 7 * 2).reshape(6, 7, 2)
+    p = dl.data.random_patches(img, 3, 50, seed=4)
+    assert p.shape == (50, 3, 3, 2)
+    # every patch is a contiguous window of the image
+    for patch in p[:10]:
+        r, c = np.argwhere(img[..., 0] == patch[0, 0, 0])[0]
+        assert np.array_equal(patch, img[r:r + 3, c:c + 3])
+    assert np.array_equal(p, dl.data.random_patches(img, 3, 50, seed=4))
+    with pytest.raises(ValueError, match="size must be <= 6"):
+        dl.data.random_patches(img, 7, 1)
+    with pytest.raises(ValueError, match="shape"):
+        dl.data.random_patches(np.zeros(5), 1, 1)

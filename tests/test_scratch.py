@@ -183,3 +183,32 @@ def test_max_pool_errors():
         dl.scratch.max_pool2d(np.zeros((4, 4)), stride=1.5)
     with pytest.raises(ValueError, match="dimensions"):
         dl.scratch.max_pool2d(np.zeros((1, 4, 4, 1)))
+
+
+def test_fast_ica_recovers_known_sources():
+    # TensorFlow has no ICA: check against sources we mixed ourselves
+    rng = np.random.default_rng(1)
+    n = 20000
+    sources = np.stack([rng.laplace(size=n), rng.uniform(-1, 1, n), np.sign(rng.normal(size=n))], axis=1)
+    mixing = rng.normal(size=(3, 3))
+    X = sources @ mixing.T + 5.0
+    filters, basis = dl.scratch.fast_ica(X, n_components=3, seed=0)
+    recovered = (X - X.mean(axis=0)) @ filters.T
+    corr = np.abs(np.corrcoef(recovered.T, sources.T)[:3, 3:])
+    # each recovered component matches exactly one source (up to sign and order)
+    assert np.allclose(np.sort(corr.max(axis=1)), 1, atol=0.01)
+    assert sorted(corr.argmax(axis=1)) == [0, 1, 2]
+    assert np.allclose(recovered.std(axis=0), 1, atol=0.01)
+    assert np.allclose(recovered @ basis.T, X - X.mean(axis=0), atol=1e-8)
+
+
+def test_fast_ica_errors_and_warning():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="n_components must be <= 2"):
+        dl.scratch.fast_ica(rng.normal(size=(50, 2)), n_components=3)
+    with pytest.raises(ValueError, match="more samples than features"):
+        dl.scratch.fast_ica(rng.normal(size=(3, 4)), n_components=2)
+    with pytest.raises(ValueError, match="fewer than n_components"):
+        dl.scratch.fast_ica(np.ones((50, 3)) * np.arange(50)[:, None], n_components=2)
+    with pytest.warns(RuntimeWarning, match="did not converge"):
+        dl.scratch.fast_ica(rng.laplace(size=(500, 4)), n_components=4, max_iter=1)

@@ -7,7 +7,10 @@ this package holds what every chapter needs around it, organised by kind:
     The bundled, checksummed data sets (MNIST, banknote authentication).
 ``dl.scratch``
     From-scratch numpy versions of softmax, cross-entropy, convolution and
-    pooling, tested against TensorFlow.
+    pooling, tested against TensorFlow, and FastICA.
+``dl.probes``
+    Stimuli and measurements that look inside a network: bars, tuning curves,
+    orientation selectivity, the input patches that activate a channel most.
 ``dl.plots``
     Plot helpers (learning curves, decision boundaries, images, confusion
     matrices).
@@ -15,6 +18,9 @@ this package holds what every chapter needs around it, organised by kind:
     Widgets that keep working in the static site (precomputed frames).
 ``dl.training``
     Seeding, a compact progress record and error curves for Keras training.
+``dl.receptive``
+    Receptive fields of a chain of Keras layers; ``dl.receptive_field(model)``
+    is its table, one row a layer.
 
 Import ``dlbook`` before TensorFlow: it sets TensorFlow's environment (without
 importing TensorFlow) so that its C++ log lines stay out of the pages and its
@@ -46,14 +52,16 @@ if "tensorflow" in _sys.modules and _os.environ.get("TF_ENABLE_ONEDNN_OPTS") != 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from . import data, plots, scratch, widgets  # noqa: E402  (after the environment is set)
+from . import data, plots, probes, scratch, widgets  # noqa: E402  (after the environment is set)
 
 __version__ = "0.1.0"
-__all__ = ["data", "plots", "scratch", "widgets", "training"]
+__all__ = ["data", "plots", "probes", "scratch", "widgets", "training", "receptive", "receptive_field"]
 
-# ``training`` needs Keras, so it is imported on first use: chapters and tests
-# that never train do not pay for importing TensorFlow.
-_LAZY = {"training"}
+# ``training`` and ``receptive`` need Keras, so they are imported on first use:
+# chapters and tests that never use them do not pay for importing TensorFlow.
+_LAZY = {"training", "receptive"}
+# Functions of those modules that stand at the top level too: name -> module.
+_LAZY_NAMES = {"receptive_field": "receptive"}
 
 
 def __getattr__(name):
@@ -61,8 +69,12 @@ def __getattr__(name):
         module = _importlib.import_module(f".{name}", __name__)
         globals()[name] = module
         return module
+    if name in _LAZY_NAMES:
+        value = getattr(__getattr__(_LAZY_NAMES[name]), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'dlbook' has no attribute {name!r}")
 
 
 def __dir__():
-    return sorted(set(globals()) | _LAZY)
+    return sorted(set(globals()) | _LAZY | set(_LAZY_NAMES))

@@ -13,7 +13,7 @@ import numpy as np
 from .._checks import check_int
 
 __all__ = ["load_mnist", "load_banknote", "split", "make_bars", "load_grace_hopper",
-           "pixel_permutation", "shuffle_pixels", "BANKNOTE_FEATURES", "DataFileError"]
+           "random_patches", "pixel_permutation", "shuffle_pixels", "BANKNOTE_FEATURES", "DataFileError"]
 
 #: Folder that holds the data files (tests point it elsewhere).
 DATA_DIR = Path(__file__).resolve().parent
@@ -221,6 +221,35 @@ def load_grace_hopper(block=4, gray=False):
     h, w = (img.shape[0] // block) * block, (img.shape[1] // block) * block
     img = img[:h, :w].reshape(h // block, block, w // block, block, 3).mean(axis=(1, 3))
     return img.mean(axis=2) if gray else img
+
+
+def random_patches(image, size, n, seed=0):
+    """Square patches cut from random positions of an image.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, C)
+    size : int
+        Side length of a patch, at most the image's height and width.
+    n : int
+        Number of patches.
+    seed : int, default 0
+
+    Returns
+    -------
+    ndarray, shape (n, size, size) or (n, size, size, C)
+    """
+    image = np.asarray(image)
+    if image.ndim not in (2, 3):
+        raise ValueError(f"image must have shape (H, W) or (H, W, C), got {image.shape}")
+    size = check_int("size", size, 1, min(image.shape[:2]))
+    n = check_int("n", n, 1)
+    seed = check_int("seed", seed, 0)
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, image.shape[0] - size + 1, n)
+    cols = rng.integers(0, image.shape[1] - size + 1, n)
+    offsets = np.arange(size)
+    return image[(rows[:, None] + offsets)[:, :, None], (cols[:, None] + offsets)[:, None, :]]
 
 
 def pixel_permutation(n_pixels, seed=42):

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test setup clean serve
+.PHONY: book test setup clean serve bench
 
 $(STAMP): requirements.txt requirements-test.txt code/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,11 @@ book: $(STAMP)
 test: book
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
+
+# Chapter times and peak memory, cold and warm build, page weights, against
+# the budgets (about 20 minutes; writes _build/bench.json).
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
 
 serve:
 	$(BIN)/python -m http.server --directory _build/html --bind 127.0.0.1 8000

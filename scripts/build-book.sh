@@ -5,10 +5,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 book=${1:-$root}
-jb="$root/.venv/bin/jupyter-book"
-[ -x "$jb" ] || jb=jupyter-book
+py="$root/.venv/bin/python"
+[ -x "$py" ] || py=python3
 export TF_CPP_MIN_LOG_LEVEL=3 TF_ENABLE_ONEDNN_OPTS=0 PYTHONHASHSEED=0
+# `jupyter-book build`, with the chapters executed DLBOOK_JOBS at a time
+# (default: one per core; see scripts/jupyter_book_parallel.py).
 # -W: warnings are errors; -n: also warn on broken references;
 # --keep-going: report every warning of the run, not just the first.
-"$jb" build "$book" -W -n --keep-going
+"$py" "$root/scripts/jupyter_book_parallel.py" build "$book" -W -n --keep-going
 echo "Built: $book/_build/html/index.html (serve it with: make serve, then open http://127.0.0.1:8000)"

@@ -134,6 +134,14 @@ def test_art_lover_learns_its_taste():
     # average pooling cannot tell the orientations apart; max pooling can
     assert g["exp_acc_avg"] < 0.7
     assert min(g["exp_acc_k3"], g["exp_acc_relu"]) >= 0.95
+    # many random starts: the text says both mirror solutions are found and
+    # work about equally well
+    assert g["starts_vertical"] + g["starts_horizontal"] == g["starts_n"]
+    assert g["starts_vertical"] > 0 and g["starts_horizontal"] > 0
+    assert g["starts_acc_min"] >= 0.9
+    # exercise 4: the loss by hand is Keras' loss
+    assert g["one_loss_by_hand"] == pytest.approx(g["one_loss_keras"], rel=1e-4, abs=1e-6)
+    assert g["one_p0"] + g["one_p1"] == pytest.approx(1, abs=1e-5)
 
 
 def test_relu_and_fcnn_for_mnist():

@@ -39,14 +39,6 @@ FRAME_PIXELS = """(box) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def site():
-    with sh.serve() as base, playwright_api.sync_playwright() as p:
-        browser = sh.launch(p)
-        yield base, browser
-        browser.close()
-
-
 @pytest.fixture
 def page(site):
     base, browser = site
@@ -102,6 +94,9 @@ def test_each_widget_renders_once(page, name):
         inner = views.nth(i).evaluate("s => s.parentElement.querySelectorAll('.jupyter-widgets').length")
         assert inner > 0, f"{name}: widget view {i} rendered empty"
     assert page.locator(".widget-subarea").count() == views.count()
+    # a view that fails to render leaves ipywidgets' error placeholder instead
+    errors = page.locator(".jupyter-widgets-error-widget")
+    assert errors.count() == 0, f"{name}: {errors.count()} widget view(s) failed to render"
 
 
 FRAMES_PAGES = [n for n in PAGES if "dlbook-frames" in (sh.SITE / n).read_text()]

@@ -138,3 +138,30 @@ def test_needs_kernel_live_returns_the_widget(monkeypatch):
     monkeypatch.delenv("DLBOOK_STATIC_BUILD", raising=False)
     live = W.IntSlider()
     assert dl.widgets.needs_kernel(lambda: live, lambda fig: None) is live
+
+
+def test_frames_carry_a_text_alternative():
+    # screen readers read an Image widget's tooltip (its title attribute)
+    w = dl.widgets.frames(draw_line, {"a": [1, 2], "b": [0, 1]},
+                          alt=lambda a, b: f"a line rising by {a}", labels={"a": lambda v: f"{v} units"})
+    frames = [img for stack in w.stack.children for img in stack.children]
+    assert [f.tooltip for f in frames] == [
+        "a line rising by 1 (a 1 units, b 0)", "a line rising by 1 (a 1 units, b 1)",
+        "a line rising by 2 (a 2 units, b 0)", "a line rising by 2 (a 2 units, b 1)"]
+    plain = dl.widgets.frames(draw_line, {"a": [1]}, alt="A line")
+    assert plain.stack.children[0].tooltip == "A line (a 1)"
+    default = dl.widgets.frames(draw_line, {"a": [1]})
+    assert default.stack.children[0].tooltip == "Precomputed figure (a 1)"
+    named = dl.widgets.frames(draw_line, {"a": [1]}, labels={"a": lambda v: f"a = {v}"})
+    assert named.stack.children[0].tooltip == "Precomputed figure (a = 1)"
+    with pytest.raises(TypeError, match="alt must be a string or a callable"):
+        dl.widgets.frames(draw_line, {"a": [1]}, alt=3)
+
+
+def test_needs_kernel_figure_has_alt(monkeypatch):
+    monkeypatch.setenv("DLBOOK_STATIC_BUILD", "1")
+    box = dl.widgets.needs_kernel(lambda: None, lambda fig: draw_line(fig, 1), what="The explorer")
+    assert box.children[1].tooltip == "The explorer, in its default state"
+    box = dl.widgets.needs_kernel(lambda: None, lambda fig: draw_line(fig, 1), alt="A line")
+    assert box.children[1].tooltip == "A line"
+

@@ -14,11 +14,18 @@
 4. The kernel's environment: the chapters learn they run in the static build
    (``DLBOOK_STATIC_BUILD``) and TensorFlow's C++ logging is off before any
    chapter imports it.
+5. Colab: every chapter is also written as a Jupyter notebook to
+   ``_build/notebooks/<chapter>.ipynb`` (CI publishes that folder to the
+   repository's ``notebooks`` branch), with a first cell that installs
+   ``dlbook`` on Colab at the commit the site was built from, and every
+   chapter page gets an "open in Colab" launch button that points there.
 """
 
 import hashlib
 import os
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
 BOOK_DIR = Path(__file__).resolve().parents[1]
@@ -81,6 +88,109 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
     context["script_files"][:] = unique
 
 
+COLAB_URL = "https://colab.research.google.com"
+#: The branch that CI publishes _build/notebooks to; Colab opens it from GitHub.
+NOTEBOOK_BRANCH = "notebooks"
+
+SETUP_CELL = """\
+# Runs the chapter in Google Colab (does nothing elsewhere): installs the
+# book's package dlbook at the commit this notebook was made from, and a
+# stand-in for myst_nb.glue, which puts numbers into the book's pages.
+import sys
+if "google.colab" in sys.modules:
+    import subprocess
+    done = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet",
+         "dlbook @ git+{repo}@{commit}#subdirectory=code"],
+        capture_output=True, text=True)
+    print("dlbook installed." if done.returncode == 0 else
+          "Could not install dlbook, the book's package:\\n" + done.stderr[-2000:])
+try:
+    import myst_nb  # noqa: F401
+except ImportError:
+    import types
+    from IPython.display import display as _display
+
+    def _glue(name, variable, display=True):
+        if display:
+            _display(variable)
+
+    sys.modules["myst_nb"] = types.SimpleNamespace(glue=_glue)
+"""
+
+
+def _is_chapter(path):
+    """A MyST notebook: a markdown file whose front matter names a kernel."""
+    path = Path(path)
+    return path.suffix == ".md" and "kernelspec:" in path.read_text(encoding="utf-8").split("\n---", 1)[0]
+
+
+def _github(app):
+    """(repository URL, org, repo) from the book's repository setting."""
+    url = app.config.html_theme_options.get("repository_url", "").rstrip("/")
+    m = re.match(r"https://github\.com/([^/]+)/([^/]+)$", url)
+    return (url, m.group(1), m.group(2)) if m else (url, None, None)
+
+
+def _commit(directory):
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=directory, capture_output=True,
+                             text=True, check=True, timeout=30)
+        return out.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return "main"       # not a git checkout: the newest commit
+
+
+def colab_notebook(source, repo, commit):
+    """The chapter at ``source`` as a notebook that runs in Colab."""
+    import jupytext
+    from nbformat.v4 import new_code_cell
+
+    nb = jupytext.read(source)
+    nb.metadata.pop("jupytext", None)
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["colab"] = {"provenance": []}
+    nb.cells.insert(0, new_code_cell(SETUP_CELL.format(repo=repo, commit=commit)))
+    return nb
+
+
+def _write_notebooks(app, exception):
+    if exception is not None or app.builder.name != "html":
+        return
+    import nbformat
+
+    repo, _, _ = _github(app)
+    commit = _commit(app.srcdir)
+    out = Path(app.outdir).parent / "notebooks"
+    shutil.rmtree(out, ignore_errors=True)
+    for docname in sorted(app.env.found_docs):
+        source = Path(app.env.doc2path(docname))
+        if _is_chapter(source):
+            target = out / f"{docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(colab_notebook(source, repo, commit), target)
+
+
+def colab_link(app, docname):
+    """Where Colab opens the notebook of ``docname`` (None if not on GitHub)."""
+    _, org, repo = _github(app)
+    if org is None:
+        return None
+    return f"{COLAB_URL}/github/{org}/{repo}/blob/{NOTEBOOK_BRANCH}/{docname}.ipynb"
+
+
+def _add_colab_button(app, pagename, templatename, context, doctree):
+    # After sphinx-book-theme has built its launch menu (priority 500).
+    if pagename not in app.env.found_docs or not _is_chapter(app.env.doc2path(pagename)):
+        return
+    url = colab_link(app, pagename)
+    for group in context.get("header_buttons", []):
+        items = group.get("items") if isinstance(group, dict) else None
+        if url and items is not None and any(i.get("text") == "Binder" for i in items):
+            items.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
+                          "icon": "_static/images/logo_colab.png", "url": url})
+
+
 def setup(app):
     os.environ["DLBOOK_STATIC_BUILD"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -92,4 +202,22 @@ def setup(app):
     # name, so run early; the duplicates are registered long before this.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.add_js_file("page-setup.js", priority=100)
+    app.connect("html-page-context", _add_colab_button, priority=600)
+    app.connect("build-finished", _write_notebooks)
+    _declare_multitoc_parallel_safe(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def _declare_multitoc_parallel_safe(app):
+    """Let Sphinx read (and so execute) chapters in parallel.
+
+    sphinx-external-toc always loads sphinx_multitoc_numbering, which does not
+    say whether it is safe for parallel reading; Sphinx then reads one
+    document at a time. It only replaces TocTreeCollector.assign_section_numbers,
+    which Sphinx calls in the main process after the documents are read, so
+    it is safe: say so on its behalf.
+    """
+    ext = app.extensions.get("sphinx_multitoc_numbering")
+    if ext is not None and ext.parallel_read_safe is None:
+        ext.parallel_read_safe = True
+        ext.parallel_write_safe = True

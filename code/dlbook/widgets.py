@@ -16,6 +16,7 @@ import os
 import ipywidgets as W
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
+from traitlets import Unicode
 
 from ._checks import check_choice, check_int, check_real
 
@@ -56,9 +57,26 @@ def figure_png(fig, dpi=80, colors=256):
     return out.getvalue()
 
 
-def _png_widget(png):
-    """A PNG as an image widget that shrinks with a narrow page."""
-    return W.Image(value=png, format="png", layout=W.Layout(max_width="100%", height="auto"))
+class _TitledImage(W.Image):
+    """An ``Image`` whose ``tooltip`` reaches the page as its title.
+
+    ipywidgets 8's front end sets the title in ``updateTooltip``, which reads
+    the model's ``description``; ``Image`` has none, so the view fails to
+    render ("Cannot read properties of undefined"). An empty description
+    lets it through.
+    """
+
+    description = Unicode("").tag(sync=True)
+
+
+def _png_widget(png, alt):
+    """A PNG as an image widget that shrinks with a narrow page.
+
+    ``alt`` becomes the image's title (ipywidgets' ``tooltip``): an ``Image``
+    widget has no alt attribute, and screen readers read the title instead.
+    """
+    return _TitledImage(value=png, format="png", tooltip=alt,
+                        layout=W.Layout(max_width="100%", height="auto"))
 
 
 class FramesWidget(W.VBox):
@@ -87,7 +105,7 @@ def _control(name, labels, kind, index):
 
 
 def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.0, 3.2),
-           dpi=80, max_bytes=FRAME_BUDGET_BYTES, max_frames=MAX_FRAMES, labels=None):
+           dpi=80, max_bytes=FRAME_BUDGET_BYTES, max_frames=MAX_FRAMES, labels=None, alt=None):
     """Precompute figures over a grid of parameters and browse them client-side.
 
     Parameters
@@ -111,6 +129,10 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         Refuse grids with more frames than this (checked before drawing).
     labels : dict of str -> callable, optional
         Formats a parameter's values for its control (default ``str``).
+    alt : str or callable, optional
+        Text alternative of the frames, for readers who cannot see them: a
+        string (what every frame shows) or ``alt(**values)`` returning one per
+        frame. The current parameter values are added to it.
 
     Returns
     -------
@@ -176,6 +198,21 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         pngs[combo] = png
 
     fmt = labels or {}
+    if alt is not None and not (isinstance(alt, str) or callable(alt)):
+        raise TypeError(f"alt must be a string or a callable, got {type(alt).__name__}")
+
+    def alt_text(combo):
+        vals = {n: values[n][i] for n, i in zip(names, combo)}
+
+        def part(n, v):
+            # "bar angle 30°", but not "test digit test digit #3"
+            desc, lab = n.replace("_", " "), fmt.get(n, str)(v)
+            return lab if lab.lower().startswith(desc.lower()) else f"{desc} {lab}"
+
+        state = ", ".join(part(n, v) for n, v in vals.items())
+        what = alt(**vals) if callable(alt) else (alt or "Precomputed figure")
+        return f"{what} ({state})"
+
     ctrls = [_control(n, [fmt.get(n, str)(v) for v in values[n]], controls.get(n, "slider"), start[n])
              for n in names]
     # One Stack per level: the outer one follows the first control, each of
@@ -185,7 +222,7 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         depth = len(prefix)
         items = range(len(values[names[depth]]))
         if depth == len(names) - 1:
-            children = [_png_widget(pngs[prefix + (i,)]) for i in items]
+            children = [_png_widget(pngs[prefix + (i,)], alt_text(prefix + (i,))) for i in items]
         else:
             children = [level(prefix + (i,)) for i in items]
         s = W.Stack(children, selected_index=start[names[depth]])
@@ -207,7 +244,8 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
     return box
 
 
-def needs_kernel(make_widget, draw_default, *, what="This widget", figsize=(5.0, 3.2), dpi=80):
+def needs_kernel(make_widget, draw_default, *, what="This widget", figsize=(5.0, 3.2), dpi=80,
+                 alt=None):
     """Show a live widget in a kernel, and a labelled static figure in the built book.
 
     The book's build sets ``DLBOOK_STATIC_BUILD=1``; there the widget would
@@ -222,6 +260,8 @@ def needs_kernel(make_widget, draw_default, *, what="This widget", figsize=(5.0,
         ``draw_default(fig)`` draws the widget's default state.
     what : str
         How the note names the widget.
+    alt : str, optional
+        Text alternative of the static figure (default: names the widget).
 
     Returns
     -------
@@ -236,6 +276,6 @@ def needs_kernel(make_widget, draw_default, *, what="This widget", figsize=(5.0,
     note = W.HTML(f'<p class="dlbook-needs-kernel">{what} needs a live Python kernel: launch this page '
                   "in Binder or switch on live code (rocket icon above). Shown here: its default "
                   "state.</p>")
-    box = W.VBox([note, _png_widget(figure_png(fig, dpi=dpi))])
+    box = W.VBox([note, _png_widget(figure_png(fig, dpi=dpi), alt or f"{what}, in its default state")])
     box.add_class("dlbook-needs-kernel-box")
     return box

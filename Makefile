@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test setup clean serve bench
+.PHONY: book test setup clean serve bench colab
 
 $(STAMP): requirements.txt requirements-test.txt code/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,6 +22,11 @@ book: $(STAMP)
 test: book
 	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
+	bash scripts/colab-check.sh
+
+# Every chapter's Colab notebook on Colab's package versions (.venv-colab).
+colab: book
+	bash scripts/colab-check.sh
 
 # Chapter times and peak memory, cold and warm build, page weights, against
 # the budgets (about 20 minutes; writes _build/bench.json).

@@ -165,3 +165,25 @@ def test_needs_kernel_figure_has_alt(monkeypatch):
     box = dl.widgets.needs_kernel(lambda: None, lambda fig: draw_line(fig, 1), alt="A line")
     assert box.children[1].tooltip == "A line"
 
+
+
+def test_frames_without_stack_follow_the_controls_in_a_kernel(monkeypatch):
+    # ipywidgets 7 (Google Colab) has no Stack: the same controls then drive
+    # one picture from Python, which works there because Colab has a kernel
+    monkeypatch.delattr(W, "Stack")
+    w = dl.widgets.frames(draw_line, {"a": [1, 2], "b": [0, 1]}, controls={"b": "dropdown"},
+                          initial={"a": 2})
+    image = w.stack
+    assert isinstance(image, W.Image) and w.frame_count == 4
+    first = bytes(image.value)
+    sa, sb = w.controls
+    sb.index = 1
+    assert bytes(image.value) != first
+    sa.index, sb.index = 0, 0
+    seen = bytes(image.value)
+    assert seen != first and "running kernel" in w.children[-1].value
+    # the pictures are those of the Stack version: (a=2, b=0), then (a=1, b=0)
+    monkeypatch.undo()
+    stacked = dl.widgets.frames(draw_line, {"a": [1, 2], "b": [0, 1]})
+    assert first == bytes(stacked.stack.children[1].children[0].value)
+    assert seen == bytes(stacked.stack.children[0].children[0].value)

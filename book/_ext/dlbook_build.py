@@ -185,8 +185,8 @@ def _add_colab_button(app, pagename, templatename, context, doctree):
         return
     url = colab_link(app, pagename)
     for group in context.get("header_buttons", []):
-        items = group.get("items") if isinstance(group, dict) else None
-        if url and items is not None and any(i.get("text") == "Binder" for i in items):
+        items = group.get("buttons") if isinstance(group, dict) else None
+        if url and group.get("label") == "launch-buttons" and items is not None:
             items.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
                           "icon": "_static/images/logo_colab.png", "url": url})
 

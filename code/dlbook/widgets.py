@@ -75,8 +75,10 @@ def _png_widget(png, alt):
     ``alt`` becomes the image's title (ipywidgets' ``tooltip``): an ``Image``
     widget has no alt attribute, and screen readers read the title instead.
     """
-    return _TitledImage(value=png, format="png", tooltip=alt,
-                        layout=W.Layout(max_width="100%", height="auto"))
+    layout = W.Layout(max_width="100%", height="auto")
+    if "tooltip" not in W.Image.class_trait_names():       # ipywidgets 7
+        return W.Image(value=png, format="png", layout=layout)
+    return _TitledImage(value=png, format="png", tooltip=alt, layout=layout)
 
 
 class FramesWidget(W.VBox):
@@ -87,7 +89,9 @@ class FramesWidget(W.VBox):
     controls : list of ipywidgets.Widget
         One control per parameter, plus the Play button if asked for.
     stack : ipywidgets.Stack
-        The outer stack of frames (for several parameters, stacks of stacks).
+        The outer stack of frames (for several parameters, stacks of stacks);
+        with ipywidgets 7, which has no ``Stack``, the one ``Image`` that the
+        controls update from the kernel.
     frame_count : int
     frame_bytes : int
         Total size of the embedded PNG frames.
@@ -229,7 +233,24 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         W.jslink((ctrls[depth], "index"), (s, "selected_index"))
         return s
 
-    stack = level(())
+    if hasattr(W, "Stack"):
+        stack = level(())
+        note_text = "works without a kernel"
+    else:
+        # ipywidgets 7 (Google Colab) has no Stack: the controls drive one
+        # picture from Python instead, which needs the kernel Colab has.
+        first = tuple(start[n] for n in names)
+        stack = _png_widget(pngs[first], alt_text(first))
+
+        def show(change=None):
+            combo = tuple(c.index for c in ctrls)
+            stack.value = pngs[combo]
+            if "tooltip" in stack.trait_names():
+                stack.tooltip = alt_text(combo)
+
+        for c in ctrls:
+            c.observe(show, names="index")
+        note_text = "shown by the running kernel"
     row = list(ctrls)
     if play:
         button = W.Play(min=0, max=len(values[names[0]]) - 1, value=start[names[0]], interval=400,
@@ -237,7 +258,7 @@ def frames(draw, params, *, controls=None, play=False, initial=None, figsize=(5.
         W.jslink((button, "value"), (ctrls[0], "index"))
         row.insert(0, button)
     note = W.HTML(f'<span class="dlbook-frames-note">{count} precomputed frames, '
-                  f'{total / 1000:.0f} kB; works without a kernel</span>')
+                  f'{total / 1000:.0f} kB; {note_text}</span>')
     box = FramesWidget([W.HBox(row, layout=W.Layout(flex_flow="row wrap")), stack, note])
     box.add_class("dlbook-frames")
     box.controls, box.stack, box.frame_count, box.frame_bytes = row, stack, count, total
@@ -274,7 +295,7 @@ def needs_kernel(make_widget, draw_default, *, what="This widget", figsize=(5.0,
     fig = Figure(figsize=figsize)
     draw_default(fig)
     note = W.HTML(f'<p class="dlbook-needs-kernel">{what} needs a live Python kernel: launch this page '
-                  "in Binder or switch on live code (rocket icon above). Shown here: its default "
+                  "in Binder or Colab (rocket icon above). Shown here: its default "
                   "state.</p>")
     box = W.VBox([note, _png_widget(figure_png(fig, dpi=dpi), alt or f"{what}, in its default state")])
     box.add_class("dlbook-needs-kernel-box")

@@ -63,6 +63,12 @@ def _key_cache(app, config):
             if old.is_dir() and old.name.startswith("dlbook-") and old.name != f"dlbook-{key}":
                 shutil.rmtree(old, ignore_errors=True)
     config.nb_execution_cache_path = str(base / f"dlbook-{key}")
+    # Create the cache's database now, in the main process: with parallel
+    # reading, the first chapters would otherwise all create it at once
+    # ("table settings already exists").
+    from jupyter_cache import get_cache
+
+    get_cache(config.nb_execution_cache_path).list_cache_records()
 
 
 def _static_outdated(app, env, added, changed, removed):

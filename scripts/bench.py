@@ -45,14 +45,21 @@ def chapters():
     return [ROOT / f"{f}.md" for f in files if (ROOT / f"{f}.md").exists()]
 
 
+def binder_env():
+    """This process's environment as Binder's ``start`` script changes it."""
+    out = subprocess.run([str(ROOT / "start"), "env", "-0"], capture_output=True,
+                         check=True).stdout.decode()
+    return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
+
+
 def run_chapter(path):
     """Execute one chapter in a fresh kernel; seconds and peak MiB of the kernel."""
     nb = jupytext.read(path)
     if not any(c.cell_type == "code" for c in nb.cells):
         return None
     nb.cells.append(jupytext.reads(PEAK_CELL, fmt="py:percent").cells[0])
-    env = dict(os.environ, DLBOOK_STATIC_BUILD="1", TF_CPP_MIN_LOG_LEVEL="3",
-               TF_ENABLE_ONEDNN_OPTS="0", PYTHONHASHSEED="0")
+    env = dict(binder_env(), DLBOOK_STATIC_BUILD="1", TF_CPP_MIN_LOG_LEVEL="3",
+               PYTHONHASHSEED="0")
     client = NotebookClient(nb, timeout=600, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     old = os.environ.copy()

@@ -12,5 +12,7 @@ export TF_CPP_MIN_LOG_LEVEL=3 TF_ENABLE_ONEDNN_OPTS=0 PYTHONHASHSEED=0
 # (default: one per core; see scripts/jupyter_book_parallel.py).
 # -W: warnings are errors; -n: also warn on broken references;
 # --keep-going: report every warning of the run, not just the first.
-"$py" "$root/scripts/jupyter_book_parallel.py" build "$book" -W -n --keep-going
+# Through ./start, so that the chapters' kernels run as on Binder (the malloc
+# arena cap keeps several parallel kernels small).
+"$root/start" "$py" "$root/scripts/jupyter_book_parallel.py" build "$book" -W -n --keep-going
 echo "Built: $book/_build/html/index.html (serve it with: make serve, then open http://127.0.0.1:8000)"

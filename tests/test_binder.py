@@ -35,8 +35,24 @@ def test_binder_requirements_have_no_local_paths_and_postbuild_installs_dlbook()
     assert local == [], f"requirements.txt must not name local paths (Binder reinstalls everything): {local}"
     post = (ROOT / "postBuild").read_text()
     assert "pip install --no-deps" in post and "./code" in post
-    start = (ROOT / "start").read_text()
-    assert os.access(ROOT / "start", os.X_OK) and "TF_ENABLE_ONEDNN_OPTS" in start and 'exec "$@"' in start
+    assert os.access(ROOT / "start", os.X_OK)
+
+
+def start_env(**preset):
+    env = {k: v for k, v in os.environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS", "MALLOC_ARENA_MAX")}
+    out = subprocess.run([str(ROOT / "start"), "env", "-0"], env={**env, **preset}, check=True,
+                         capture_output=True).stdout.decode()
+    return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
+
+
+def test_start_sets_the_kernel_environment_and_keeps_a_readers_choice():
+    # Binder runs every kernel through ./start; so do make book and make bench
+    env = start_env()
+    assert env["TF_ENABLE_ONEDNN_OPTS"] == "0" and env["MALLOC_ARENA_MAX"] == "2"
+    env = start_env(TF_ENABLE_ONEDNN_OPTS="1", MALLOC_ARENA_MAX="4")
+    assert env["TF_ENABLE_ONEDNN_OPTS"] == "1" and env["MALLOC_ARENA_MAX"] == "4"
+    assert "/start" in (ROOT / "scripts" / "build-book.sh").read_text()
+    assert "binder_env()" in (ROOT / "scripts" / "bench.py").read_text()
 
 
 def resolve(python_version, tmp_path):

@@ -88,6 +88,42 @@ def test_top_patches_cuts_the_field_of_the_strongest_unit():
     assert which[1].tolist() == [4, 3]
 
 
+def test_top_patches_over_many_images_matches_a_direct_search():
+    # more images than one reduction chunk, so chunk borders are crossed
+    rng = np.random.default_rng(0)
+    images = rng.random((600, 12, 12)).astype("float32")
+    maps = rng.random((600, 10, 10, 3)).astype("float32")
+    patches, values, which = dl.probes.top_patches(images, maps, 3, 1, 1, k=5)
+    for c in range(3):
+        best = maps[..., c].reshape(600, -1).max(axis=1)
+        assert which[c].tolist() == np.argsort(-best, kind="stable")[:5].tolist()
+        assert np.array_equal(values[c], best[which[c]])
+        for j, i in enumerate(which[c]):
+            u, v = divmod(int(maps[i, :, :, c].argmax()), 10)
+            assert np.array_equal(patches[c, j], images[i, u:u + 3, v:v + 3])
+
+
+def test_top_patches_from_a_function_equals_from_the_array():
+    rng = np.random.default_rng(1)
+    images = rng.random((70, 9, 9))
+    maps = rng.random((70, 7, 7, 2))
+    calls = []
+
+    def lazy(i, j):
+        calls.append((i, j))
+        return maps[i:j]
+
+    direct = dl.probes.top_patches(images, maps, 3, 1, 1, k=4)
+    chunked = dl.probes.top_patches(images, lazy, 3, 1, 1, k=4, batch=32)
+    assert calls == [(0, 32), (32, 64), (64, 70)]
+    for a, b in zip(direct, chunked):
+        assert np.array_equal(a, b)
+    with pytest.raises(ValueError, match=r"maps\(0, 32\) must have shape \(32, h, w"):
+        dl.probes.top_patches(images, lambda i, j: maps[i:j + 1], 3, 1, 1, batch=32)
+    with pytest.raises(ValueError, match=r"maps\(32, 64\)"):
+        dl.probes.top_patches(images, lambda i, j: maps[i:j, :, :, :i // 32 + 1], 3, 1, 1, batch=32)
+
+
 def test_top_patches_pads_outside_the_image():
     images = np.ones((1, 4, 4))
     maps = np.zeros((1, 4, 4, 1))

@@ -156,7 +156,7 @@ def orientation_selectivity(curves, angles):
     return (float(osi[0]), float(a[pref[0]])) if single else (osi, a[pref])
 
 
-def top_patches(images, maps, size, jump, start, k=9):
+def top_patches(images, maps, size, jump, start, k=9, batch=1000):
     """The input patches that activate each channel of a layer most.
 
     For every channel, the ``k`` images with the largest activation anywhere
@@ -167,12 +167,16 @@ def top_patches(images, maps, size, jump, start, k=9):
     Parameters
     ----------
     images : array_like, shape (N, H, W) or (N, H, W, C)
-    maps : array_like, shape (N, h, w, channels)
-        The layer's output for these images.
+    maps : array_like, shape (N, h, w, channels), or callable
+        The layer's output for these images; or a function ``maps(i, j)``
+        that returns it for ``images[i:j]``, called for ``batch`` images at a
+        time, so that the maps of all images need not be in memory at once.
     size, jump, start : pair of numbers
         Receptive field size, jump and centre of the first unit, each as
         (rows, columns), as :func:`dlbook.receptive_field` reports them.
     k : int, default 9
+    batch : int, default 1000
+        Images per call of ``maps`` when it is a function.
 
     Returns
     -------
@@ -181,25 +185,44 @@ def top_patches(images, maps, size, jump, start, k=9):
     which : ndarray of int, shape (channels, k), the image indices
     """
     images = np.asarray(images)
-    maps = np.asarray(maps)
     if images.ndim not in (3, 4):
         raise ValueError(f"images must have shape (N, H, W) or (N, H, W, C), got {images.shape}")
-    if maps.ndim != 4 or maps.shape[0] != images.shape[0]:
-        raise ValueError(f"maps must have shape (N, h, w, channels) with N = {images.shape[0]} images, "
-                         f"got {maps.shape}")
-    (sr, sc), (jr, jc), (st_r, st_c) = (_pair(n, v) for n, v in
+    n = images.shape[0]
+    if callable(maps):
+        batch = check_int("batch", batch, 1)
+        chunks = ((i, maps(i, min(i + batch, n))) for i in range(0, n, batch))
+    else:
+        maps = np.asarray(maps)
+        if maps.ndim != 4 or maps.shape[0] != n:
+            raise ValueError(f"maps must have shape (N, h, w, channels) with N = {n} images, "
+                             f"got {maps.shape}")
+        # numpy's reductions over the middle axis copy their input: a few
+        # hundred images at a time keep that copy small
+        chunks = ((i, maps[i:i + 256]) for i in range(0, n, 256))
+    (sr, sc), (jr, jc), (st_r, st_c) = (_pair(n_, v) for n_, v in
                                         (("size", size), ("jump", jump), ("start", start)))
     sr, sc = check_int("size[0]", int(sr), 1), check_int("size[1]", int(sc), 1)
-    k = check_int("k", k, 1, images.shape[0])
-    n, h, w, ch = maps.shape
-    flat = maps.reshape(n, h * w, ch)
-    best_pos = flat.argmax(axis=1)                     # (N, channels)
-    best_val = flat.max(axis=1)
+    k = check_int("k", k, 1, n)
+    best_pos = best_val = None
+    for i, chunk in chunks:
+        chunk = np.asarray(chunk)
+        stop = min(i + (batch if callable(maps) else 256), n)
+        if chunk.ndim != 4 or chunk.shape[0] != stop - i or (
+                best_val is not None and chunk.shape[1:] != (h, w, ch)):
+            raise ValueError(f"maps({i}, {stop}) must have shape ({stop - i}, h, w, channels), "
+                             f"the same h, w, channels for every call; got {chunk.shape}")
+        if best_val is None:
+            _, h, w, ch = chunk.shape
+            best_pos = np.empty((n, ch), dtype=np.intp)     # strongest unit per image, channel
+            best_val = np.empty((n, ch), dtype=chunk.dtype)
+        flat = chunk.reshape(len(chunk), h * w, ch)
+        best_pos[i:stop] = flat.argmax(axis=1)
+        best_val[i:stop] = flat.max(axis=1)
     which = np.argsort(-best_val, axis=0, kind="stable")[:k].T   # (channels, k)
     pad = max(sr, sc)
     padded = np.pad(images, [(0, 0), (pad, pad), (pad, pad)] + [(0, 0)] * (images.ndim - 3))
     patches = np.empty((ch, k, sr, sc) + images.shape[3:], dtype=images.dtype)
-    values = np.empty((ch, k), dtype=maps.dtype)
+    values = np.empty((ch, k), dtype=best_val.dtype)
     for c in range(ch):
         for j, i in enumerate(which[c]):
             u, v = divmod(int(best_pos[i, c]), w)

@@ -122,6 +122,9 @@ class Snapshots(keras.callbacks.Callback):
         if epoch + 1 in self.epochs:
             self.weights[epoch + 1] = [w.copy() for w in self.model.get_weights()]
 
+    def on_train_end(self, logs=None):
+        self.set_model(None)     # keep the weights, not the model (see ErrorCurve)
+
 
 class ErrorCurve(keras.callbacks.Callback):
     """Record the error rate on fixed data as training goes on, against steps.
@@ -139,6 +142,10 @@ class ErrorCurve(keras.callbacks.Callback):
         Their class labels; the model's prediction is the arg-max of its output.
     every : int, default 25
         Steps between two measurements.
+    batch_size : int, optional
+        Examples per forward pass of a measurement; all at once by default.
+        A CNN's feature maps for 1,000 images take hundreds of MiB, so a
+        smaller batch keeps a kernel's peak memory down.
 
     Attributes
     ----------
@@ -149,7 +156,7 @@ class ErrorCurve(keras.callbacks.Callback):
         Fraction of ``X`` the model gets wrong, at each of ``steps``.
     """
 
-    def __init__(self, X, y, every=25):
+    def __init__(self, X, y, every=25, batch_size=None):
         super().__init__()
         X, y = np.asarray(X), np.asarray(y)
         if X.ndim < 2 or len(X) == 0:
@@ -158,12 +165,16 @@ class ErrorCurve(keras.callbacks.Callback):
             raise ValueError(f"y must be integer class labels of shape ({len(X)},), got {y.dtype} {y.shape}")
         self.X, self.y = X, y
         self.every = check_int("every", every, 1)
+        self.batch_size = len(X) if batch_size is None else check_int("batch_size", batch_size, 1)
         self.steps, self.errors = [], []
 
     def _record(self, step):
-        out = np.asarray(self.model(self.X, training=False))
+        b = self.batch_size
+        wrong = sum(int(np.sum(np.asarray(self.model(self.X[i:i + b], training=False))
+                               .argmax(axis=-1) != self.y[i:i + b]))
+                    for i in range(0, len(self.X), b))
         self.steps.append(step)
-        self.errors.append(float(np.mean(out.argmax(axis=-1) != self.y)))
+        self.errors.append(wrong / len(self.X))
 
     def on_train_begin(self, logs=None):
         if not self.steps:
@@ -180,6 +191,10 @@ class ErrorCurve(keras.callbacks.Callback):
         step = int(self.model.optimizer.iterations)
         if step > self.steps[-1]:
             self._record(step)
+        # The curve outlives the fit; holding on to the model would keep it
+        # and its traced functions alive (tens of MiB) after the reader is
+        # done with it.
+        self.set_model(None)
 
     def steps_to(self, error):
         """First recorded step at which the error is at most ``error``, or None."""

@@ -111,7 +111,11 @@ def main():
     parser.add_argument("chapters", nargs="*", type=Path)
     parser.add_argument("--skip-build", action="store_true", help="only run the chapters")
     args = parser.parse_args()
-    report = {"budget": BUDGET, "cores": os.cpu_count(), "chapters": {}}
+    kernel_env = binder_env()
+    allocator = ("jemalloc" if "jemalloc" in kernel_env.get("LD_PRELOAD", "")
+                 else f"glibc, MALLOC_ARENA_MAX={kernel_env.get('MALLOC_ARENA_MAX', 'default')}")
+    report = {"budget": BUDGET, "cores": os.cpu_count(), "allocator": allocator, "chapters": {}}
+    print(f"kernels run through ./start; memory allocator: {allocator}")
     for path in [p.resolve() for p in args.chapters] or chapters():
         name = str(path.relative_to(ROOT))
         result = run_chapter(path)

@@ -39,7 +39,8 @@ def test_binder_requirements_have_no_local_paths_and_postbuild_installs_dlbook()
 
 
 def start_env(**preset):
-    env = {k: v for k, v in os.environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS", "MALLOC_ARENA_MAX")}
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("TF_ENABLE_ONEDNN_OPTS", "MALLOC_ARENA_MAX", "LD_PRELOAD", "MALLOC_CONF")}
     out = subprocess.run([str(ROOT / "start"), "env", "-0"], env={**env, **preset}, check=True,
                          capture_output=True).stdout.decode()
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
@@ -49,8 +50,18 @@ def test_start_sets_the_kernel_environment_and_keeps_a_readers_choice():
     # Binder runs every kernel through ./start; so do make book and make bench
     env = start_env()
     assert env["TF_ENABLE_ONEDNN_OPTS"] == "0" and env["MALLOC_ARENA_MAX"] == "2"
-    env = start_env(TF_ENABLE_ONEDNN_OPTS="1", MALLOC_ARENA_MAX="4")
+    jemalloc = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
+    assert env.get("LD_PRELOAD") == (str(jemalloc) if jemalloc.exists() else None)
+    assert ("dirty_decay_ms" in env.get("MALLOC_CONF", "")) == jemalloc.exists()
+    assert "libjemalloc2" in (ROOT / "apt.txt").read_text().split()   # Binder installs it
+    if jemalloc.exists():   # and a kernel started through ./start really uses it
+        maps = subprocess.run([str(ROOT / "start"), sys.executable, "-c",
+                               "print(open('/proc/self/maps').read())"],
+                              capture_output=True, text=True, check=True).stdout
+        assert "libjemalloc" in maps
+    env = start_env(TF_ENABLE_ONEDNN_OPTS="1", MALLOC_ARENA_MAX="4", LD_PRELOAD="/lib/other.so")
     assert env["TF_ENABLE_ONEDNN_OPTS"] == "1" and env["MALLOC_ARENA_MAX"] == "4"
+    assert env["LD_PRELOAD"] == "/lib/other.so"
     assert "/start" in (ROOT / "scripts" / "build-book.sh").read_text()
     assert "binder_env()" in (ROOT / "scripts" / "bench.py").read_text()
 

@@ -44,6 +44,10 @@ def make_book(tmp_path, body):
     for d in ("book/_ext", "book/_static", "book/_vendor", "code/dlbook"):
         shutil.copytree(ROOT / d, book / d, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "book" / "references.bib", book / "book")
+    # The build writes the reader notebooks with what Binder needs beside them.
+    for name in load_build_extension().BINDER_FILES:
+        shutil.copy(ROOT / name, book / name)
+    (book / "code" / "pyproject.toml").write_text((ROOT / "code" / "pyproject.toml").read_text())
     (book / "book" / "intro.md").write_text("# Intro\n\nA test book.\n")
     (book / "book" / "page.md").write_text(NOTEBOOK_HEADER + body)
     return book
@@ -69,6 +73,21 @@ def test_clean_build_passes_and_warning_fails(tmp_path):
     rc, log = build(book)
     assert rc != 0
     assert "WARNING" in log and "no-such-page" in log
+
+
+def test_reader_notebook_has_the_value_and_unconverted_myst_fails_the_build(tmp_path):
+    body = (cell("from myst_nb import glue\nglue('answer', 0.4217, display=False)")
+            + "The answer is {glue:text}`answer:.1%`.\n")
+    book = make_book(tmp_path, body)
+    rc, log = build(book)
+    assert rc == 0, log
+    notebook = (book / "_build" / "notebooks" / "book" / "page.ipynb").read_text()
+    assert "The answer is 42.2%." in notebook and "{glue" not in notebook
+    # A directive Sphinx renders but the reader notebooks cannot convert.
+    page = book / "book" / "page.md"
+    page.write_text(page.read_text() + "\n```{epigraph}\nA quote.\n```\n")
+    rc, log = build(book)
+    assert rc != 0 and "no conversion for the directive {epigraph}" in log
 
 
 def test_cell_error_fails_build(tmp_path):

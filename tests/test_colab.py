@@ -7,7 +7,6 @@ import html
 import re
 import subprocess
 
-import jupytext
 import nbformat
 import pytest
 import yaml
@@ -48,11 +47,10 @@ def test_pages_that_are_not_chapters_have_no_colab_link():
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_notebook_is_the_chapter_with_a_colab_setup_cell(chapter):
+def test_notebook_starts_with_a_colab_setup_cell(chapter):
+    """The rest of the notebook (the chapter as CommonMark): test_reader_notebooks.py."""
     nb = nbformat.read(NOTEBOOKS / f"{chapter}.ipynb", as_version=4)
     nbformat.validate(nb)
-    source = jupytext.read(ROOT / f"{chapter}.md")
-    assert [(c.cell_type, c.source) for c in nb.cells[1:]] == [(c.cell_type, c.source) for c in source.cells]
     setup = nb.cells[0]
     assert setup.cell_type == "code" and '"google.colab" in sys.modules' in setup.source
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()

@@ -26,12 +26,17 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 BOOK_DIR = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = BOOK_DIR.parent / "code" / "dlbook"
 STATIC_DIRS = (BOOK_DIR / "_static", BOOK_DIR / "_vendor")
 _SKIP_DIRS = {"__pycache__"}
+# The reader-notebook converter lives beside this file; the tests load this
+# file by path, so its folder may not be on sys.path yet.
+if str(Path(__file__).resolve().parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def tree_hash(*dirs):
@@ -147,16 +152,95 @@ def _commit(directory):
         return "main"       # not a git checkout: the newest commit
 
 
-def colab_notebook(source, repo, commit):
-    """The chapter at ``source`` as a notebook that runs in Colab."""
+READER_NOTE = """\
+> This notebook is the chapter [{title}]({url}) of the book *{book}*, with the
+> book's text as its page shows it. The numbers in the text are the ones the
+> book's build computed; when you run the cells, yours may differ slightly
+> (other package versions, another processor)."""
+
+#: What Binder needs beside the notebooks: the notebooks branch is a
+#: repository of its own, and Binder builds its environment from these.
+BINDER_FILES = ("requirements.txt", "runtime.txt", "apt.txt", "postBuild", "start", "LICENSE")
+
+
+def site_url(app):
+    """The published site's root URL, ending in a slash."""
+    base = app.config.html_baseurl
+    if not base:
+        raise ValueError("set html.baseurl in _config.yml: the reader notebooks link to the published site")
+    return base.rstrip("/") + "/"
+
+
+def _citations(bibfiles):
+    """{key: (last names of the authors, year)} from the book's bibliography."""
+    from pybtex.database import parse_file
+    from pybtex.richtext import Text
+
+    out = {}
+    for bib in bibfiles:
+        for key, entry in parse_file(bib).entries.items():
+            people = entry.persons.get("author") or entry.persons.get("editor") or []
+            names = [Text.from_latex(" ".join(p.prelast_names + p.last_names)).render_as("text")
+                     for p in people]
+            out[key] = (names, entry.fields.get("year", "n.d."))
+    return out
+
+
+def reader_resolver(app, docname):
+    """The :class:`reader_notebook.Resolver` of one page of the built book."""
+    import json
+
+    from reader_notebook import Resolver
+
+    env = app.env
+    base = site_url(app)
+    folder = Path(env.mystnb_config.output_folder)
+    if not hasattr(app, "_dlbook_citations"):
+        app._dlbook_citations = _citations(Path(app.srcdir) / b for b in app.config.bibtex_bibfiles)
+    glue_cache = {}
+
+    def glue(doc, key):
+        if doc not in glue_cache:
+            path = folder / f"{doc}.glue.json"
+            glue_cache[doc] = json.loads(path.read_text()) if path.exists() else {}
+        return glue_cache[doc][key]["data"]
+
+    def page_url(doc, anchor=None):
+        return f"{base}{doc}.html" + (f"#{anchor}" if anchor else "")
+
+    labels = env.get_domain("std").labels
+    references = next((d for d in sorted(env.found_docs) if "bibliography" in
+                       Path(env.doc2path(d)).read_text(encoding="utf-8")), None)
+    return Resolver(
+        docname=docname, glue=glue, page_url=page_url,
+        title=lambda doc: env.titles[doc].astext(),
+        label=lambda name: labels[name],
+        citation=lambda key: app._dlbook_citations[key],
+        references_url=page_url(references) if references else base,
+        docnames=set(env.found_docs))
+
+
+def reader_notebook(source, resolver, repo, commit, book_title):
+    """The chapter at ``source`` as a reader notebook (Colab, Binder, download).
+
+    Markdown cells are converted from MyST to CommonMark
+    (:func:`reader_notebook.to_commonmark`); code cells stay as they are,
+    after a first cell that installs dlbook on Colab and a note on the numbers.
+    """
     import jupytext
-    from nbformat.v4 import new_code_cell
+    from nbformat.v4 import new_code_cell, new_markdown_cell
+    from reader_notebook import to_commonmark
 
     nb = jupytext.read(source)
     nb.metadata.pop("jupytext", None)
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["colab"] = {"provenance": []}
-    nb.cells.insert(0, new_code_cell(SETUP_CELL.format(repo=repo, commit=commit)))
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = to_commonmark(cell.source, resolver)
+    note = READER_NOTE.format(title=resolver.title(resolver.docname), book=book_title,
+                              url=resolver.page_url(resolver.docname))
+    nb.cells[:0] = [new_code_cell(SETUP_CELL.format(repo=repo, commit=commit)), new_markdown_cell(note)]
     return nb
 
 
@@ -172,9 +256,44 @@ def _write_notebooks(app, exception):
     for docname in sorted(app.env.found_docs):
         source = Path(app.env.doc2path(docname))
         if _is_chapter(source):
+            nb = reader_notebook(source, reader_resolver(app, docname), repo, commit, app.config.html_title or app.config.project)
             target = out / f"{docname}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
-            nbformat.write(colab_notebook(source, repo, commit), target)
+            nbformat.write(nb, target)
+            # The page's "download .ipynb" gives the same notebook.
+            download = Path(app.outdir) / "_sources" / f"{docname}.ipynb"
+            if download.parent.is_dir():
+                shutil.copyfile(target, download)
+    _write_binder_files(Path(app.srcdir), out)
+
+
+def _write_binder_files(root, out):
+    """Make ``out`` a repository Binder can build: environment and dlbook."""
+    for name in BINDER_FILES:
+        shutil.copy2(root / name, out / name)
+    shutil.copytree(root / "code", out / "code",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "*.egg-info", "build"))
+    (out / "README.md").write_text(NOTEBOOKS_README, encoding="utf-8")
+
+
+NOTEBOOKS_README = """\
+# The book's chapters as notebooks
+
+Written by the book's build (`book/_ext/dlbook_build.py` on the main branch)
+and published here by CI: every chapter as a notebook whose text is plain
+Markdown, for Google Colab and Binder. Binder builds its environment from
+`requirements.txt`, `runtime.txt`, `apt.txt` and `postBuild` here; `code/`
+is the book's package `dlbook`. Do not edit this branch: CI replaces it.
+"""
+
+
+def binder_link(app, docname):
+    """Where Binder opens the reader notebook of ``docname`` (None if not on GitHub)."""
+    _, org, repo = _github(app)
+    if org is None:
+        return None
+    hub = app.config.html_theme_options.get("launch_buttons", {}).get("binderhub_url", "https://mybinder.org")
+    return f"{hub.rstrip('/')}/v2/gh/{org}/{repo}/{NOTEBOOK_BRANCH}?urlpath=lab/tree/{docname}.ipynb"
 
 
 def colab_link(app, docname):
@@ -185,14 +304,19 @@ def colab_link(app, docname):
     return f"{COLAB_URL}/github/{org}/{repo}/blob/{NOTEBOOK_BRANCH}/{docname}.ipynb"
 
 
-def _add_colab_button(app, pagename, templatename, context, doctree):
-    # After sphinx-book-theme has built its launch menu (priority 500).
+def _launch_reader_notebooks(app, pagename, templatename, context, doctree):
+    # After sphinx-book-theme has built its launch menu (priority 500): Binder
+    # opens the reader notebook on the notebooks branch, not the .md source,
+    # and a Colab button opens the same notebook.
     if pagename not in app.env.found_docs or not _is_chapter(app.env.doc2path(pagename)):
         return
     url = colab_link(app, pagename)
     for group in context.get("header_buttons", []):
         items = group.get("buttons") if isinstance(group, dict) else None
         if url and group.get("label") == "launch-buttons" and items is not None:
+            for item in items:
+                if item.get("text") == "Binder":
+                    item["url"] = binder_link(app, pagename)
             items.append({"type": "link", "text": "Colab", "tooltip": "Launch on Colab",
                           "icon": "_static/images/logo_colab.png", "url": url})
 
@@ -208,7 +332,7 @@ def setup(app):
     # name, so run early; the duplicates are registered long before this.
     app.connect("html-page-context", _dedupe_scripts, priority=100)
     app.add_js_file("page-setup.js", priority=100)
-    app.connect("html-page-context", _add_colab_button, priority=600)
+    app.connect("html-page-context", _launch_reader_notebooks, priority=600)
     app.connect("build-finished", _write_notebooks)
     _declare_multitoc_parallel_safe(app)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -26,7 +26,7 @@ import reader_notebook as rn  # noqa: E402
 
 NOTEBOOKS = ROOT / "_build" / "notebooks"
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
-BASE = CONFIG["html"]["baseurl"].rstrip("/") + "/"
+BASE = CONFIG["sphinx"]["config"]["dlbook_site_url"].rstrip("/") + "/"
 CHAPTERS = sorted(p.relative_to(ROOT).with_suffix("").as_posix()
                   for p in (ROOT / "book").rglob("*.md") if ext._is_chapter(p))
 COMMONMARK = MarkdownIt("commonmark")
@@ -51,7 +51,8 @@ def resolver(docname="book/a"):
                               "k12": (["Krizhevsky", "Sutskever", "Hinton"], "2012"),
                               "l98": (["LeCun"], "1998")}[key],
         references_url=f"{BASE}book/references.html",
-        docnames={"book/a", "book/b", "book/references"})
+        docnames={"book/a", "book/b", "book/references"},
+        citation_anchor={"hw59": "id3", "k12": "id7"}.get)
 
 
 def convert(text, docname="book/a"):
@@ -71,8 +72,9 @@ def convert(text, docname="book/a"):
     ("See {doc}`b`.", f"See [Page B]({BASE}book/b.html)."),
     ("See {doc}`the other page <b>`.", f"See [the other page]({BASE}book/b.html)."),
     ("See {ref}`sec-b`.", f"See [A section]({BASE}book/b.html#sec-b)."),
-    ("as shown {cite:p}`hw59`", f"as shown ([Hubel and Wiesel, 1959]({BASE}book/references.html))"),
-    ("{cite:p}`k12,l98`", f"([Krizhevsky et al., 2012; LeCun, 1998]({BASE}book/references.html))"),
+    ("as shown {cite:p}`hw59`", f"as shown ([Hubel and Wiesel, 1959]({BASE}book/references.html#id3))"),
+    ("{cite:p}`k12,l98`",
+     f"([Krizhevsky et al., 2012]({BASE}book/references.html#id7); [LeCun, 1998]({BASE}book/references.html))"),
     ("{cite:t}`l98` showed", f"[LeCun (1998)]({BASE}book/references.html) showed"),
     ("$x^2$ and {math}`y`", "$x^2$ and $y$"),
 ])
@@ -296,6 +298,10 @@ def test_cells_and_setup_as_before(chapter):
     code = [(c.source, c.metadata.get("tags")) for c in nb.cells[2:] if c.cell_type == "code"]
     assert code == [(c.source, c.metadata.get("tags")) for c in source.cells if c.cell_type == "code"]
     assert len(nb.cells) == len(source.cells) + 2
+    for cell in nb.cells[2:]:
+        hidden = bool(ext.HIDDEN_TAGS & set(cell.metadata.get("tags", [])))
+        assert cell.metadata.get("jupyter", {}).get("source_hidden", False) == hidden
+        assert (cell.metadata.get("cellView") == "form") == hidden
 
 
 def test_notebooks_branch_can_be_built_by_binder():

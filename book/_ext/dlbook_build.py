@@ -158,6 +158,9 @@ READER_NOTE = """\
 > book's build computed; when you run the cells, yours may differ slightly
 > (other package versions, another processor)."""
 
+#: Code cells whose code the page hides; their code starts collapsed in the notebook.
+HIDDEN_TAGS = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
+
 #: What Binder needs beside the notebooks: the notebooks branch is a
 #: repository of its own, and Binder builds its environment from these.
 BINDER_FILES = ("requirements.txt", "runtime.txt", "apt.txt", "postBuild", "start", "LICENSE")
@@ -165,9 +168,10 @@ BINDER_FILES = ("requirements.txt", "runtime.txt", "apt.txt", "postBuild", "star
 
 def site_url(app):
     """The published site's root URL, ending in a slash."""
-    base = app.config.html_baseurl
+    base = app.config.dlbook_site_url
     if not base:
-        raise ValueError("set html.baseurl in _config.yml: the reader notebooks link to the published site")
+        raise ValueError("set sphinx.config.dlbook_site_url in _config.yml: "
+                         "the reader notebooks link to the published site")
     return base.rstrip("/") + "/"
 
 
@@ -209,6 +213,7 @@ def reader_resolver(app, docname):
         return f"{base}{doc}.html" + (f"#{anchor}" if anchor else "")
 
     labels = env.get_domain("std").labels
+    anchors = {c.key: c.citation_id for c in env.domaindata.get("cite", {}).get("citations", [])}
     references = next((d for d in sorted(env.found_docs) if "bibliography" in
                        Path(env.doc2path(d)).read_text(encoding="utf-8")), None)
     return Resolver(
@@ -217,7 +222,9 @@ def reader_resolver(app, docname):
         label=lambda name: labels[name],
         citation=lambda key: app._dlbook_citations[key],
         references_url=page_url(references) if references else base,
-        docnames=set(env.found_docs))
+        docnames=set(env.found_docs),
+        # sphinxcontrib-bibtex's anchor of each entry (the page's citations link there too).
+        citation_anchor=lambda key: anchors.get(key))
 
 
 def reader_notebook(source, resolver, repo, commit, book_title):
@@ -238,6 +245,11 @@ def reader_notebook(source, resolver, repo, commit, book_title):
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = to_commonmark(cell.source, resolver)
+        elif HIDDEN_TAGS & set(cell.metadata.get("tags", [])):
+            # What the page hides (plumbing, and code that would give away an
+            # exercise's answer) starts collapsed: JupyterLab and Colab.
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
+            cell.metadata["cellView"] = "form"
     note = READER_NOTE.format(title=resolver.title(resolver.docname), book=book_title,
                               url=resolver.page_url(resolver.docname))
     nb.cells[:0] = [new_code_cell(SETUP_CELL.format(repo=repo, commit=commit)), new_markdown_cell(note)]
@@ -326,6 +338,7 @@ def setup(app):
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # why: see dlbook/__init__.py
     # Runs before myst-nb reads its configuration at builder-inited.
+    app.add_config_value("dlbook_site_url", "", "env", types=[str])
     app.connect("config-inited", _key_cache, priority=400)
     app.connect("env-get-outdated", _static_outdated)
     # html-page-context stops at the first handler that returns a template

@@ -55,6 +55,8 @@ class Resolver:
         Absolute URL of the book's references page.
     docnames : set of str
         Every page of the book (to resolve ``{doc}`` targets).
+    citation_anchor : callable, optional
+        ``citation_anchor(key)`` returns the entry's anchor on the references page.
     """
 
     docname: str
@@ -65,6 +67,7 @@ class Resolver:
     citation: Callable[[str], tuple]
     references_url: str
     docnames: set = field(default_factory=set)
+    citation_anchor: Callable[[str], str] | None = None
 
 
 _PARSER = None
@@ -267,6 +270,11 @@ def cite_label(authors, year, textual=False):
     return f"{names} ({year})" if textual else f"{names}, {year}"
 
 
+def _anchor(resolver, key):
+    anchor = resolver.citation_anchor(key) if resolver.citation_anchor else None
+    return f"#{anchor}" if anchor else ""
+
+
 def _role(name, content, resolver):
     if name in ("glue", "glue:", "glue:any", "glue:text", "glue:md"):
         return _glue(name, content, resolver)
@@ -287,9 +295,9 @@ def _role(name, content, resolver):
             labels = [cite_label(*resolver.citation(k), textual=name == "cite:t") for k in keys]
         except KeyError as exc:
             raise UnconvertedMyST(f"{resolver.docname}: no bibliography entry {exc}") from None
-        if name == "cite:t":
-            return ", ".join(f"[{_escape(lab)}]({resolver.references_url})" for lab in labels)
-        return f"([{_escape('; '.join(labels))}]({resolver.references_url}))"
+        links = [f"[{_escape(lab)}]({resolver.references_url}{_anchor(resolver, k)})"
+                 for lab, k in zip(labels, keys)]
+        return ", ".join(links) if name == "cite:t" else f"({'; '.join(links)})"
     if name == "math":
         return f"${content}$"
     raise UnconvertedMyST(f"{resolver.docname}: no conversion for the role {{{name}}}")

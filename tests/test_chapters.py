@@ -156,9 +156,19 @@ def test_relu_and_fcnn_for_mnist():
     assert 0.960 <= g["mnist_fcnn_sigmoid_test_acc"] <= 0.975
     assert 0.975 <= g["mnist_fcnn_relu_test_acc"] <= 0.985
     assert g["mnist_fcnn_softmax_test_acc"] < g["mnist_fcnn_sigmoid_test_acc"] < g["mnist_fcnn_relu_test_acc"]
-    # the ReLU network overfits a little: its validation minimum comes before the last epoch
-    assert g["relu_val_loss_min_epoch"] < 10 and g["relu_val_loss_last"] > g["relu_val_loss_min"]
-    assert g["relu_train_loss_last"] < g["relu_val_loss_min"]
+    # Where the ReLU network's validation minimum falls depends on the run (on a processor
+    # without AVX-512 it was the last epoch): the text's words follow the run.
+    best, last = g["relu_val_loss_min_epoch"], g["relu_val_loss_last"]
+    assert 1 <= best <= 10 and last >= g["relu_val_loss_min"]
+    verdict, short = g["relu_val_verdict"], g["relu_val_verdict_short"]
+    if best == 10:
+        assert "still lowest at the last epoch" in verdict and "no overfitting" in verdict
+        assert "overfitting" not in short
+    else:
+        assert f"after epoch {best} of 10" in verdict and f"{last:.3f}" in verdict
+        assert "beginning of overfitting" in verdict and f"after epoch {best}" in short
+    # ... and it knows its training digits far better than new ones either way
+    assert g["relu_train_loss_last"] < g["relu_val_loss_min"] / 2
     # vanishing gradients: the sigmoid's shrink by orders of magnitude, tanh and ReLU's do not
     assert g["vanish_sigmoid_ratio"] > 100
     assert 1 / 3 < g["vanish_tanh_ratio"] < 3 and 1 / 3 < g["vanish_relu_ratio"] < 3

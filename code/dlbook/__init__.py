@@ -16,6 +16,9 @@ this package holds what every chapter needs around it, organised by kind:
     matrices).
 ``dl.widgets``
     Widgets that keep working in the static site (precomputed frames).
+``dl.quiz``
+    Check-yourself questions (multiple choice, numeric) that answer in the
+    page with no kernel: in the static site, Colab and JupyterLab.
 ``dl.training``
     Seeding, a compact progress record and error curves for Keras training.
 ``dl.receptive``
@@ -52,10 +55,10 @@ if "tensorflow" in _sys.modules and _os.environ.get("TF_ENABLE_ONEDNN_OPTS") != 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 _os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 
-from . import data, plots, probes, scratch, widgets  # noqa: E402  (after the environment is set)
+from . import data, plots, probes, quiz, scratch, widgets  # noqa: E402  (after the environment is set)
 
 __version__ = "0.1.0"
-__all__ = ["data", "plots", "probes", "scratch", "widgets", "training", "receptive", "receptive_field"]
+__all__ = ["data", "plots", "probes", "quiz", "scratch", "widgets", "training", "receptive", "receptive_field"]
 
 # ``training`` and ``receptive`` need Keras, so they are imported on first use:
 # chapters and tests that never use them do not pay for importing TensorFlow.

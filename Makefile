@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test setup clean serve bench colab
+.PHONY: book test setup clean serve bench colab seeds
 
 $(STAMP): requirements.txt requirements-test.txt code/pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,13 @@ test: book
 # Every chapter's Colab notebook on Colab's package versions (.venv-colab).
 colab: book
 	bash scripts/colab-check.sh
+
+# Seed sweep: the book built with other seeds (DLBOOK_SEED_SHIFT), the chapter
+# tests run against each; writes _build/seeds.json and _build/seeds.md and
+# fails if any test fails for any seed. SHIFTS="1" for a quicker check.
+SHIFTS ?= 1 2 3
+seeds: book
+	$(BIN)/python scripts/seeds.py $(SHIFTS)
 
 # Chapter times and peak memory, cold and warm build, page weights, against
 # the budgets (about 20 minutes; writes _build/bench.json).

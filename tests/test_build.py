@@ -1,6 +1,7 @@
 """Builds of small books with the real configuration: warnings and cell errors
 fail the build, and the execution cache follows changes to dlbook."""
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -53,8 +54,9 @@ def make_book(tmp_path, body):
     return book
 
 
-def build(book):
-    result = subprocess.run(["bash", str(BUILD), str(book)], capture_output=True, text=True, timeout=600)
+def build(book, **env):
+    result = subprocess.run(["bash", str(BUILD), str(book)], capture_output=True, text=True, timeout=600,
+                            env={**os.environ, **env})
     return result.returncode, result.stdout + result.stderr
 
 
@@ -132,6 +134,34 @@ def test_change_to_dlbook_reexecutes_chapters(tmp_path):
     assert (book / "_build/html/book/page.html").read_text() != first
     assert (book / f"_build/.jupyter_cache/dlbook-{new_key}").is_dir()
     assert not (book / f"_build/.jupyter_cache/dlbook-{key}").exists(), "stale cache left behind"
+
+
+def test_seed_shift_has_its_own_cache_and_shifts_every_seed(tmp_path):
+    # The page prints the seeds the chapter's code sees; a shifted build gets
+    # its own cache folder, and the book's own cache survives it.
+    book = make_book(tmp_path, cell(
+        "import dlbook as dl\n"
+        "print('rng', dl.rng(0).integers(10**9), 'split', dl.data.split(list(range(50)), seed=0)[0][:5])"))
+    ext = load_build_extension(book)
+    key = ext.package_hash(book / "code/dlbook")
+    page = book / "_build/html/book/page.html"
+    rc, log = build(book)
+    assert rc == 0, log
+    default = page.read_text()
+    rc, log = build(book, DLBOOK_SEED_SHIFT="3")
+    assert rc == 0, log
+    assert "Executed notebook" in log, "a new seed shift must re-execute the chapters"
+    assert (book / f"_build/.jupyter_cache/dlbook-{key}-seed3").is_dir()
+    assert (book / f"_build/.jupyter_cache/dlbook-{key}").is_dir(), "the default seed's cache was dropped"
+    shifted = page.read_text()
+    import numpy as np
+    for text, shift in ((default, 0), (shifted, 3)):
+        assert f"rng {np.random.default_rng(shift).integers(10**9)} " in text
+    assert shifted != default
+    # back to the default: from the cache, the same page
+    rc, log = build(book)
+    assert rc == 0 and "Executed notebook" not in log, log
+    assert f"rng {np.random.default_rng(0).integers(10**9)} " in page.read_text()
 
 
 def test_package_hash_ignores_bytecode(tmp_path):

@@ -2,7 +2,6 @@
 says they should. Reads the executed notebooks from the build's execution
 cache, the outputs the pages were made from."""
 
-import ast
 from pathlib import Path
 
 import pytest
@@ -13,34 +12,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _cache_dir():
-    key = load_build_extension().package_hash()
-    return ROOT / "_build" / ".jupyter_cache" / f"dlbook-{key}"
+    # the build of the seed shift in DLBOOK_SEED_SHIFT (scripts/seeds.py)
+    return ROOT / "_build" / ".jupyter_cache" / load_build_extension().cache_key()
 
 
 def glued(chapter):
     """name -> value of every glue() in an executed chapter."""
-    from jupyter_cache import get_cache
-
     cache_dir = _cache_dir()
     if not cache_dir.is_dir():
         pytest.fail(f"no execution cache for the current dlbook at {cache_dir}: run `make book` first",
                     pytrace=False)
-    cache = get_cache(cache_dir)
-    source = str(ROOT / "book" / f"{chapter}.md")
-    records = [r for r in cache.list_cache_records() if r.uri == source]
-    if not records:
+    values = load_build_extension().executed_glue(cache_dir, ROOT / "book" / f"{chapter}.md")
+    if values is None:
         pytest.fail(f"{chapter} is not in the execution cache: run `make book` first", pytrace=False)
-    nb = cache.get_cache_bundle(max(records, key=lambda r: r.created).pk).nb
-    values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            book = out.get("metadata", {}).get("scrapbook", {})
-            if "name" in book:
-                prefix = book.get("mime_prefix", "")
-                if prefix + "text/markdown" in out["data"]:   # glued Markdown("...")
-                    values[book["name"]] = out["data"][prefix + "text/markdown"]
-                else:
-                    values[book["name"]] = ast.literal_eval(out["data"][prefix + "text/plain"])
     return values
 
 
@@ -58,10 +42,19 @@ def test_loss_one_output_matches_lecture():
     assert g["banknote_deep_nll"] <= 0.25
     # the text says the deep network does worse on held-out notes than on training
     assert g["banknote_deep_hold_acc"] < g["banknote_deep_acc"]
-    # ... and is still the best of the three there; part of its gain carries over, part does not
-    assert g["banknote_deep_hold_acc"] >= max(g["banknote_hidden_hold_acc"], g["banknote_logreg_hold_acc"])
+    # its place among the three on held-out notes, and what its gain there shows, are the run's
+    best = g["banknote_deep_hold_acc"] > max(g["banknote_hidden_hold_acc"], g["banknote_logreg_hold_acc"])
+    assert g["banknote_deep_hold_rank"].startswith("the best") == best
     assert g["banknote_deep_train_gain"] == pytest.approx(100 * (g["banknote_deep_acc"] - g["banknote_hidden_acc"]))
-    assert 0 < g["banknote_deep_hold_gain"] < g["banknote_deep_train_gain"]
+    assert g["banknote_deep_hold_gain"] == pytest.approx(
+        100 * (g["banknote_deep_hold_acc"] - g["banknote_hidden_hold_acc"]))
+    se = g["banknote_deep_hold_gain_se"]
+    assert 0.3 < se < 4  # one of 274 notes is 0.36 points
+    gain_clear = g["banknote_deep_hold_gain"] > 2 * se
+    less_clear = g["banknote_deep_train_gain"] - g["banknote_deep_hold_gain"] > 2 * se
+    verdict = g["banknote_deep_gain_verdict"]
+    assert verdict.startswith("a real gain") == gain_clear
+    assert verdict.startswith(("a real gain, but", "no clear gain at all")) == less_clear
     assert g["banknote_hidden_params"] == 2 * 8 + 8 + 8 * 2 + 2
     assert g["banknote_n_train"] + g["banknote_n_hold"] == 1372
     assert g["banknote_guess_loss"] < 0.6931
@@ -82,12 +75,26 @@ def test_sgd_and_splits_show_what_the_text_says():
     assert g["sgd_min_loss"] == pytest.approx(0.514, abs=0.01)
     # picking by the validation score makes it optimistic, by clearly more than its uncertainty,
     # while for the candidates in general validation and test agree within the noise
-    assert g["split_n_splits"] == 200 and g["split_n_candidates"] == 26
+    assert g["split_n_splits"] == 1000 and g["split_n_candidates"] == 26
     assert g["split_selection"] > 4 * g["split_selection_se"]
     assert g["split_picked_gap"] > 3 * g["split_picked_gap_se"]
-    assert abs(g["split_all_gap"]) < 1.0, "the text says neither set is easier"
+    # "differ by only ...": the candidates' mean difference is small, and the words about
+    # whether it lies within two standard errors of zero match the numbers
+    assert abs(g["split_all_gap"]) < 1.0 and g["split_all_gap_se"] < 0.3
+    within = abs(g["split_all_gap"]) <= 2 * g["split_all_gap_se"]
+    assert g["split_all_gap_verdict"].startswith("within") == within
     assert g["split_selection"] == pytest.approx(g["split_picked_gap"] - g["split_all_gap"])
     assert g["split_optimistic_share"] > 0.5
+    # the table: optimism grows with the number of candidates, shrinks with the validation set
+    assert g["split_grows_with_candidates"] and g["split_shrinks_with_val"]
+    assert (g["split_few_candidates"], g["split_small_val"]) == (2, g["split_n_val"] // 4)
+    assert 0 < g["split_few_selection"] < g["split_selection"] < g["split_small_val_selection"]
+    # the overfitting network's validation accuracy: the words follow the change
+    change = 100 * (g["over_val_acc_last"] - g["over_val_acc_at_min"])
+    trend = g["over_val_acc_trend"]
+    assert trend == ("even rises a little" if change >= 0.25 else
+                     "hardly changes" if change > -0.25 else "falls as well")
+    assert g["over_val_meaning"].startswith("So it does not") == (change > -0.25)
     # underfitting: high training loss; overfitting: tiny training loss, validation rising
     assert g["under_train_loss"] > 0.3
     assert g["over_train_loss"] < 0.05
@@ -139,6 +146,11 @@ def test_art_lover_learns_its_taste():
     assert g["starts_vertical"] + g["starts_horizontal"] == g["starts_n"]
     assert g["starts_vertical"] > 0 and g["starts_horizontal"] > 0
     assert g["starts_acc_min"] >= 0.9
+    # Glorot's interval for one kernel vs. 16 kernels of 5x5: sqrt(6/50) vs sqrt(6/425)
+    assert g["init_limit_one"] == pytest.approx((6 / 50) ** 0.5)
+    assert g["init_limit_ratio"] == pytest.approx((425 / 50) ** 0.5)
+    # the experiments train half as long as the art lover (the text says so)
+    assert g["exp_epochs"] == 10
     # exercise 4: the loss by hand is Keras' loss
     assert g["one_loss_by_hand"] == pytest.approx(g["one_loss_keras"], rel=1e-4, abs=1e-6)
     assert g["one_p0"] + g["one_p1"] == pytest.approx(1, abs=1e-5)
@@ -154,7 +166,7 @@ def test_relu_and_fcnn_for_mnist():
     # the course's test accuracies: 0.926, 0.969 and 0.977-0.981
     assert 0.915 <= g["mnist_fcnn_softmax_test_acc"] <= 0.935
     assert 0.960 <= g["mnist_fcnn_sigmoid_test_acc"] <= 0.975
-    assert 0.975 <= g["mnist_fcnn_relu_test_acc"] <= 0.985
+    assert 0.970 <= g["mnist_fcnn_relu_test_acc"] <= 0.985
     assert g["mnist_fcnn_softmax_test_acc"] < g["mnist_fcnn_sigmoid_test_acc"] < g["mnist_fcnn_relu_test_acc"]
     # Where the ReLU network's validation minimum falls depends on the run (on a processor
     # without AVX-512 it was the last epoch): the text's words follow the run.
@@ -173,16 +185,35 @@ def test_relu_and_fcnn_for_mnist():
     assert g["vanish_sigmoid_ratio"] > 100
     assert 1 / 3 < g["vanish_tanh_ratio"] < 3 and 1 / 3 < g["vanish_relu_ratio"] < 3
     assert g["sigmoid_max_slope"] == pytest.approx(0.25)
-    # AlexNet's claim at this scale, as the text reports it
-    assert g["relu_speedup_vs_sigmoid"] > 2
+    # ... although the gradient w.r.t. the layers' outputs does shrink on the way back
+    assert g["vanish_act_relu_ratio"] > 2 and g["vanish_act_tanh_ratio"] > 1
+    # AlexNet's claim at this scale: 5 seeds, each activation at its best rate
+    assert g["race_networks"] == 54 and g["race_steps"] == 150
+    acts = ("sigmoid", "tanh", "relu")
+    assert all(g[f"best_rate_{a}"] in (0.1, 0.3, 1.0) for a in acts)
+    assert g["best_rate_sigmoid"] >= max(g["best_rate_tanh"], g["best_rate_relu"]), "the sigmoid needs the largest"
+    for a in acts:
+        for t in ("25", "10"):
+            assert g[f"steps_to_{t}_{a}_min"] <= g[f"steps_to_{t}_{a}"] <= g[f"steps_to_{t}_{a}_max"] <= g["race_steps"]
     assert g["relu_speedup_vs_sigmoid"] == pytest.approx(g["steps_to_25_sigmoid"] / g["steps_to_25_relu"])
     assert g["relu_speedup_vs_tanh"] == pytest.approx(g["steps_to_25_tanh"] / g["steps_to_25_relu"])
-    assert g["steps_to_25_tanh"] < g["steps_to_25_relu"], "the text says tanh gets to 25 % first"
-    assert g["steps_to_10_relu"] < g["steps_to_10_tanh"], "the text says ReLU reaches 10 % first in 784-100-50-10"
-    assert g["steps_to_10_deep_relu"] > g["steps_to_10_deep_tanh"], "... and tanh first in the deeper network"
+    # "both are ahead of the sigmoid, far ahead on the way to 25%"
+    assert g["steps_to_25_sigmoid"] > 1.5 * max(g["steps_to_25_tanh"], g["steps_to_25_relu"])
+    assert g["steps_to_10_sigmoid"] > max(g["steps_to_10_tanh"], g["steps_to_10_relu"])
+    # the verdicts are chosen from the numbers
+    for t in ("25", "10"):
+        v = g[f"race_verdict_{t}"]
+        tanh, relu = g[f"steps_to_{t}_tanh"], g[f"steps_to_{t}_relu"]
+        first, second = ("tanh", "relu") if tanh < relu else ("relu", "tanh")
+        if tanh != relu:
+            assert v.startswith({"tanh": "tanh", "relu": "ReLU"}[first])
+            assert ("every seed" in v and "not with" not in v) == (
+                g[f"steps_to_{t}_{first}_max"] < g[f"steps_to_{t}_{second}_min"])
+    both_tanh = g["steps_to_25_tanh"] < g["steps_to_25_relu"] and g["steps_to_10_tanh"] < g["steps_to_10_relu"]
+    assert ("tanh, not ReLU" in g["race_overall"]) == both_tanh
+    # the deep sigmoid network does not learn at any rate; tanh and ReLU do
     assert g["final_error_deep_sigmoid"] > 0.8, "the text says the deep sigmoid network is no better than guessing"
-    assert max(g["final_error_deep_tanh"], g["final_error_deep_relu"]) < 0.1
-    assert g["final_error_sigmoid"] > max(g["final_error_tanh"], g["final_error_relu"])
+    assert max(g["final_error_deep_tanh"], g["final_error_deep_relu"]) < 0.15
     # shuffling does not disturb an fcNN; from permuted initial weights it is the same run
     assert abs(g["mnist_fcnn_shuffled_test_acc"] - g["mnist_fcnn_sigmoid_test_acc"]) < 0.005
     assert g["fcnn_shuffle_max_loss_diff"] < 1e-4
@@ -200,21 +231,22 @@ def test_cnn_for_mnist_and_shuffling():
     assert g["mnist_cnn_params"] == 83266
     assert g["cnn_conv2_formula"] == g["cnn_params_conv2"] == 64 * (3 * 3 * 32 + 1)
     assert g["mnist_fcnn_params"] == 84060
-    # the lecture's CNNs reach about 0.99 after 10 epochs; one epoch here (the text says so)
+    # one epoch of the lecture's CNN (the course trains 10 and reports 0.987)
     assert 0.97 <= g["mnist_cnn_test_acc"] <= 0.995
-    assert g["mnist_cnn_test_acc"] > g["mnist_fcnn_test_acc"]
+    assert g["mnist_cnn_test_acc"] > g["mnist_fcnn_test_acc"], "the fcNN's ten epochs do not catch up with the CNN's first"
+    assert g["mnist_cnn_long_test_acc"] > g["mnist_fcnn_eq_test_acc"], "at equal epochs the CNN is ahead"
+    assert g["cnn_long_steps"] == g["cnn_epochs"] * g["cnn_steps"]
     # "the same number as in the previous chapter": same seed, same computation
     assert g["mnist_fcnn_test_acc"] == pytest.approx(glued("fcnn/relu-mnist")["mnist_fcnn_sigmoid_test_acc"])
     assert g["cnn_wrong"] < g["fcnn_wrong"] and g["both_wrong"] <= g["cnn_wrong"]
-    # shuffling: no cost for the fcNN, a clear one for the CNN, which then loses to the fcNN
-    assert g["shuffle_fcnn_orig_acc"] == g["mnist_fcnn_test_acc"]
-    assert g["shuffle_cnn_orig_acc"] == g["mnist_cnn_test_acc"]
-    assert abs(g["shuffle_fcnn_cost_points"]) < 0.5
-    assert g["shuffle_cnn_cost_points"] > 2 + abs(g["shuffle_fcnn_cost_points"])
-    # "about where the fcNN stands after the same number of steps": the head start is gone
-    assert abs(g["shuffle_cnn_shuffled_acc"] - g["shuffle_fcnn1_shuffled_acc"]) < 0.02
-    assert g["shuffle_cnn_shuffled_acc"] < g["shuffle_fcnn1_shuffled_acc"] + 0.01
-    assert abs(g["shuffle_fcnn1_cost_points"]) < 1
+    # shuffling, means over seeds of short runs: the fcNN's change is seed noise, the CNN loses
+    # clearly in every seed, and its lead over the fcNN shrinks
+    assert g["shuffle_n_seeds"] >= 3
+    assert abs(g["shuffle_fcnn_cost_points"]) < 1.5
+    assert g["shuffle_fcnn_cost_min"] <= g["shuffle_fcnn_cost_points"] <= g["shuffle_fcnn_cost_max"]
+    assert g["shuffle_cnn_cost_min"] > 5 + abs(g["shuffle_fcnn_cost_points"])
+    assert g["shuffle_cnn_minus_fcnn"] < g["shuffle_cnn_minus_fcnn_orig"] - 5
+    assert 0 <= g["shuffle_cnn_ahead"] <= g["shuffle_n_seeds"]
     assert g["shuffle_cnn_shuffled_acc"] > 0.5, "the text says the shuffled CNN still gets most digits right"
     # neighbouring pixels are correlated, shuffled "neighbours" are not
     assert g["neighbour_corr_orig"] > 0.5 and abs(g["neighbour_corr_shuffled"]) < 0.1
@@ -226,7 +258,7 @@ def test_cnn_for_mnist_and_shuffling():
     assert g["big_flat"] == 12 * 12 * 64 and g["big_dense_params"] == 12 * 12 * 64 * 40 + 40
     assert g["big_params"] - g["big_dense_params"] == g["mnist_cnn_params"] - g["cnn_params_dense"]
     assert g["cnn_dense_share"] > 0.5
-    assert g["cnn_val_acc"] > g["fcnn_val_acc"], "the text says the CNN's one epoch beats the fcNN's ten"
+    assert g["cnn_val_acc"] > g["fcnn_val_acc"], "the text says the CNN's epochs beat the fcNN's ten"
     assert g["mnist_fcnn1_test_acc"] < g["mnist_fcnn_test_acc"] < g["mnist_cnn_test_acc"]
     assert g["cnn_macs"] == 26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 40 + 400
     assert g["rf_conv2"] == 8
@@ -276,9 +308,26 @@ def test_filters_chapter():
     # bias and is with one, as the solution says
     assert g["diag_pref"] == 45 and g["diag_osi"] < g["osi_threshold"]
     assert g["diag_pref_bias"] == 45 and g["diag_osi_bias"] > g["osi_threshold"]
-    # the control: training made more filters selective than chance does
-    assert g["v1_selective_fraction"] > g["random_selective_fraction"]
-    assert g["v1_selective_count"] > g["v1_initial_selective_count"]
+    # ... the bar at 135 degrees over the window's centre gives a negative response; the
+    # largest (an edge match) is weak and below the bias of 0.5 that removes it
+    assert g["diag_orth_centre"] < 0 < g["diag_orth_max"] < 0.5
+    # a 3x3 kernel prefers angles between the grid's four (steered Sobel), selectively
+    assert g["sobel_steered_prefs"] == "15°, 30°, 60° and 75°"
+    assert g["osi_threshold"] < g["sobel_steered_osi_min"] <= g["sobel_steered_osi_max"] <= 1
+    # the control: the words comparing trained and random kernels follow the bootstrap
+    assert 0 <= g["v1_boot_lo"] <= g["v1_boot_hi"] <= 1
+    assert g["v1_random_diff_lo"] <= g["v1_random_diff_hi"]
+    verdict = g["v1_random_verdict"]
+    if g["v1_random_diff_lo"] > 0:
+        assert verdict.startswith("the whole interval lies above zero")
+    elif g["v1_random_diff_hi"] < 0:
+        assert verdict.startswith("the whole interval lies below zero")
+    else:
+        assert verdict.startswith("the interval includes zero")
+    moved = g["v1_osi_median"] > g["random_osi_median"] + 0.05
+    assert g["v1_median_verdict"].startswith("Training on digits moved") == moved
+    # "the tuning stays broad": the median filter is above half its peak at many angles
+    assert g["v1_half_max_share"] > 0.4
     # receptive fields the text states: the 7x7 kernel, then 7 + 1 + 2*2
     assert (g["rf_v1cnn_conv1"], g["rf_v1cnn_conv2"]) == (7, 12)
 

@@ -4,7 +4,8 @@
    to re-run a chapter by hashing the chapter's own code cells only, so a
    changed helper in ``code/dlbook`` would leave stale outputs in the pages.
    The cache therefore lives in a folder named after a hash of the package:
-   change the package and every chapter runs afresh.
+   change the package and every chapter runs afresh. A seed shift
+   (``DLBOOK_SEED_SHIFT``, scripts/seeds.py) gets a folder of its own.
 2. Theme fixes: a default colour mode (book/_static/page-setup.js; else the
    theme logs a console error on a reader's first visit), and each script only once
    per page (sphinx-thebe and sphinx-togglebutton register their inline
@@ -57,17 +58,61 @@ def package_hash(package_dir=PACKAGE_DIR):
     return tree_hash(package_dir)
 
 
+def cache_key():
+    """Name of the execution cache folder: the package's hash, and the seed
+    shift (``DLBOOK_SEED_SHIFT``) when one is set, so that a seed sweep keeps
+    one cache per seed beside the book's own."""
+    # (not by importing dlbook: that would set TensorFlow's environment in
+    # Sphinx's process; the kernels' dlbook checks the value's range)
+    text = os.environ.get("DLBOOK_SEED_SHIFT", "").strip() or "0"
+    try:
+        shift = int(text)
+    except ValueError:
+        raise ValueError(f"DLBOOK_SEED_SHIFT must be an integer, got {text!r}") from None
+    return f"dlbook-{package_hash()}" + (f"-seed{shift}" if shift else "")
+
+
+def executed_glue(cache_dir, source):
+    """name -> value of every glue() in the executed chapter ``source`` (a
+    path) in the execution cache ``cache_dir``; None if it is not there.
+    Glued Markdown comes back as its text, everything else as the Python
+    value its repr shows."""
+    import ast
+
+    from jupyter_cache import get_cache
+
+    cache = get_cache(cache_dir)
+    records = [r for r in cache.list_cache_records() if r.uri == str(source)]
+    if not records:
+        return None
+    nb = cache.get_cache_bundle(max(records, key=lambda r: r.created).pk).nb
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            book = out.get("metadata", {}).get("scrapbook", {})
+            if "name" in book:
+                prefix = book.get("mime_prefix", "")
+                if prefix + "text/markdown" in out["data"]:   # glued Markdown("...")
+                    values[book["name"]] = out["data"][prefix + "text/markdown"]
+                else:
+                    values[book["name"]] = ast.literal_eval(out["data"][prefix + "text/plain"])
+    return values
+
+
 def _key_cache(app, config):
     base = Path(config.nb_execution_cache_path or Path(app.outdir).parent / ".jupyter_cache")
     if not base.is_absolute():
         base = Path(app.confdir) / base
-    key = package_hash()
-    # Caches of older package versions can never be hit again; drop them.
+    key = cache_key()
+    # Caches of older package versions can never be hit again; drop them
+    # (those of other seed shifts of this version stay).
+    current = f"dlbook-{package_hash()}"
     if base.is_dir():
         for old in base.iterdir():
-            if old.is_dir() and old.name.startswith("dlbook-") and old.name != f"dlbook-{key}":
+            if (old.is_dir() and old.name.startswith("dlbook-")
+                    and old.name != current and not old.name.startswith(current + "-seed")):
                 shutil.rmtree(old, ignore_errors=True)
-    config.nb_execution_cache_path = str(base / f"dlbook-{key}")
+    config.nb_execution_cache_path = str(base / key)
     # Create the cache's database now, in the main process: with parallel
     # reading, the first chapters would otherwise all create it at once
     # ("table settings already exists").
@@ -336,7 +381,8 @@ def _launch_reader_notebooks(app, pagename, templatename, context, doctree):
 def setup(app):
     os.environ["DLBOOK_STATIC_BUILD"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # why: see dlbook/__init__.py
+    # TF_ENABLE_ONEDNN_OPTS: each kernel's dlbook decides by processor (and
+    # ./start, through which scripts/build-book.sh runs), see dlbook/__init__.py
     # Runs before myst-nb reads its configuration at builder-inited.
     app.add_config_value("dlbook_site_url", "", "env", types=[str])
     app.connect("config-inited", _key_cache, priority=400)

@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from ._checks import check_choice, check_int, check_real
+from .seeds import seed as shifted_seed
 
 __all__ = ["softmax", "cross_entropy", "conv2d", "max_pool2d", "output_size", "fast_ica"]
 
@@ -233,7 +234,8 @@ def fast_ica(X, n_components, seed=0, max_iter=300, tol=1e-4):
     n_components : int
         At most ``n_features``.
     seed : int, default 0
-        Seed of the random initial unmixing matrix.
+        Seed of the random initial unmixing matrix. ``DLBOOK_SEED_SHIFT`` is
+        added to it (see ``dlbook.seeds``).
     max_iter : int, default 300
     tol : float, default 1e-4
         Stop when no row of the unmixing matrix turns by more than this
@@ -255,7 +257,7 @@ def fast_ica(X, n_components, seed=0, max_iter=300, tol=1e-4):
     X = _array("X", X, ndims=(2,))
     n, d = X.shape
     n_components = check_int("n_components", n_components, 1, d)
-    seed = check_int("seed", seed, 0)
+    seed = shifted_seed(seed)
     max_iter = check_int("max_iter", max_iter, 1)
     tol = check_real("tol", tol, 0)
     if n <= d:

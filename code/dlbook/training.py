@@ -11,6 +11,7 @@ import numpy as np
 from IPython.display import display
 
 from ._checks import check_int, check_real
+from .seeds import seed as shifted_seed
 
 __all__ = ["set_seed", "Progress", "Snapshots", "ErrorCurve"]
 
@@ -21,9 +22,10 @@ def set_seed(seed):
     Parameters
     ----------
     seed : int
-        A non-negative integer.
+        A non-negative integer; ``DLBOOK_SEED_SHIFT`` is added to it (see
+        ``dlbook.seeds``).
     """
-    seed = check_int("seed", seed, 0, 2**32 - 1)
+    seed = shifted_seed(seed)
     import tensorflow as tf
 
     keras.utils.set_random_seed(seed)

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from .._checks import check_int
+from ..seeds import seed as shifted_seed
 
 __all__ = ["load_mnist", "load_banknote", "split", "make_bars", "load_grace_hopper",
            "random_patches", "pixel_permutation", "shuffle_pixels", "BANKNOTE_FEATURES", "DataFileError"]
@@ -128,7 +129,8 @@ def split(*arrays, fractions=(0.8, 0.2), seed=0):
     fractions : sequence of float, default (0.8, 0.2)
         Share of the rows in each part; positive, summing to 1.
     seed : int, default 0
-        Seed of the shuffle.
+        Seed of the shuffle. ``DLBOOK_SEED_SHIFT`` is
+        added to it (see ``dlbook.seeds``).
 
     Returns
     -------
@@ -145,7 +147,7 @@ def split(*arrays, fractions=(0.8, 0.2), seed=0):
     fractions = np.asarray(fractions, dtype=np.float64)
     if fractions.ndim != 1 or len(fractions) < 2 or np.any(fractions <= 0) or not np.isclose(fractions.sum(), 1):
         raise ValueError(f"fractions must be two or more positive numbers summing to 1, got {fractions.tolist()}")
-    seed = check_int("seed", seed, 0)
+    seed = shifted_seed(seed)
     order = np.random.default_rng(seed).permutation(n)
     cuts = np.round(np.cumsum(fractions)[:-1] * n).astype(int)
     return [tuple(a[idx] for a in arrays) for idx in np.split(order, cuts)]
@@ -181,7 +183,7 @@ def make_bars(n, size=50, n_bars=10, length=(5, 15), seed=0):
     lo, hi = (check_int("length", v, 1, size) for v in length)
     if lo > hi:
         raise ValueError(f"length must be (smallest, largest), got {length}")
-    seed = check_int("seed", seed, 0)
+    seed = shifted_seed(seed)
     rng = np.random.default_rng(seed)
     X = np.zeros((n, size, size), dtype=np.float32)
     y = np.arange(n, dtype=np.int64) % 2
@@ -244,7 +246,7 @@ def random_patches(image, size, n, seed=0):
         raise ValueError(f"image must have shape (H, W) or (H, W, C), got {image.shape}")
     size = check_int("size", size, 1, min(image.shape[:2]))
     n = check_int("n", n, 1)
-    seed = check_int("seed", seed, 0)
+    seed = shifted_seed(seed)
     rng = np.random.default_rng(seed)
     rows = rng.integers(0, image.shape[0] - size + 1, n)
     cols = rng.integers(0, image.shape[1] - size + 1, n)
@@ -260,7 +262,8 @@ def pixel_permutation(n_pixels, seed=42):
     n_pixels : int
         Number of pixels per image (784 for MNIST).
     seed : int, default 42
-        Seed of the permutation (the course's notebooks use 42).
+        Seed of the permutation (the course's notebooks use 42). ``DLBOOK_SEED_SHIFT`` is
+        added to it (see ``dlbook.seeds``).
 
     Returns
     -------
@@ -269,7 +272,7 @@ def pixel_permutation(n_pixels, seed=42):
         original; ``np.argsort(perm)`` undoes it.
     """
     n_pixels = check_int("n_pixels", n_pixels, 1)
-    seed = check_int("seed", seed, 0)
+    seed = shifted_seed(seed)
     return np.random.default_rng(seed).permutation(n_pixels)
 
 
@@ -282,7 +285,8 @@ def shuffle_pixels(images, seed=42):
         A batch of images; any square size works (``(n, h, h)``,
         ``(n, h, h, 1)`` or ``(n, h * h)``).
     seed : int, default 42
-        Seed of the permutation, see :func:`pixel_permutation`.
+        Seed of the permutation, see :func:`pixel_permutation`. ``DLBOOK_SEED_SHIFT`` is
+        added to it (see ``dlbook.seeds``).
 
     Returns
     -------

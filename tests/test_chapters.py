@@ -216,7 +216,7 @@ def test_relu_and_fcnn_for_mnist():
     assert max(g["final_error_deep_tanh"], g["final_error_deep_relu"]) < 0.15
     # shuffling does not disturb an fcNN; from permuted initial weights it is the same run
     assert abs(g["mnist_fcnn_shuffled_test_acc"] - g["mnist_fcnn_sigmoid_test_acc"]) < 0.005
-    assert g["fcnn_shuffle_max_loss_diff"] < 1e-4
+    assert g["fcnn_shuffle_max_weight_diff"] < 1e-3
     assert g["fcnn_shuffle_agree"] >= 0.999
     assert g["confusion_top_count"] > 0 and g["confusion_top_true"] != g["confusion_top_pred"]
 
@@ -231,13 +231,14 @@ def test_cnn_for_mnist_and_shuffling():
     assert g["mnist_cnn_params"] == 83266
     assert g["cnn_conv2_formula"] == g["cnn_params_conv2"] == 64 * (3 * 3 * 32 + 1)
     assert g["mnist_fcnn_params"] == 84060
-    # one epoch of the lecture's CNN (the course trains 10 and reports 0.987)
+    # one epoch of the lecture's CNN (the course trains 10 and reports 0.987) against one of
+    # the fcNN, and against the fcNN's ten epochs of the previous chapter (same network, seed)
     assert 0.97 <= g["mnist_cnn_test_acc"] <= 0.995
-    assert g["mnist_cnn_test_acc"] > g["mnist_fcnn_test_acc"], "the fcNN's ten epochs do not catch up with the CNN's first"
-    assert g["mnist_cnn_long_test_acc"] > g["mnist_fcnn_eq_test_acc"], "at equal epochs the CNN is ahead"
-    assert g["cnn_long_steps"] == g["cnn_epochs"] * g["cnn_steps"]
-    # "the same number as in the previous chapter": same seed, same computation
-    assert g["mnist_fcnn_test_acc"] == pytest.approx(glued("fcnn/relu-mnist")["mnist_fcnn_sigmoid_test_acc"])
+    assert g["cnn_steps"] == 391 and g["fcnn_ten_epoch_steps"] == 3910
+    assert g["mnist_fcnn1_test_acc"] < g["mnist_cnn_test_acc"], "at equal epochs the CNN is ahead"
+    assert g["cnn_val_acc"] > g["fcnn1_val_acc"]
+    ten = glued("fcnn/relu-mnist")["mnist_fcnn_sigmoid_test_acc"]
+    assert g["mnist_fcnn1_test_acc"] < ten < g["mnist_cnn_test_acc"], "the fcNN's ten epochs do not catch up"
     assert g["cnn_wrong"] < g["fcnn_wrong"] and g["both_wrong"] <= g["cnn_wrong"]
     # shuffling, means over seeds of short runs: the fcNN's change is seed noise, the CNN loses
     # clearly in every seed, and its lead over the fcNN shrinks
@@ -258,8 +259,6 @@ def test_cnn_for_mnist_and_shuffling():
     assert g["big_flat"] == 12 * 12 * 64 and g["big_dense_params"] == 12 * 12 * 64 * 40 + 40
     assert g["big_params"] - g["big_dense_params"] == g["mnist_cnn_params"] - g["cnn_params_dense"]
     assert g["cnn_dense_share"] > 0.5
-    assert g["cnn_val_acc"] > g["fcnn_val_acc"], "the text says the CNN's epochs beat the fcNN's ten"
-    assert g["mnist_fcnn1_test_acc"] < g["mnist_fcnn_test_acc"] < g["mnist_cnn_test_acc"]
     assert g["cnn_macs"] == 26 * 26 * 32 * 9 + 11 * 11 * 64 * 288 + 1600 * 40 + 400
     assert g["rf_conv2"] == 8
     assert g["cnn_top_count"] > 0

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import dlbook as dl
-from dlbook.seeds import MAX_SHIFT, SHIFT_VARIABLE, seed_shift
+from dlbook.seeds import MAX_SHIFT, SHIFT_VARIABLE, STRIDE, seed_shift
 
 
 @pytest.fixture
@@ -24,15 +24,19 @@ def test_unset_is_zero_and_set_is_added(shift):
     shift("")
     assert seed_shift() == 0
     shift(7)
-    assert seed_shift() == 7 and dl.seeds.seed(42) == 49
-    assert dl.rng(3).integers(10**9) == np.random.default_rng(10).integers(10**9)
+    assert seed_shift() == 7 and dl.seeds.seed(42) == 70_042
+    assert dl.rng(3).integers(10**9) == np.random.default_rng(70_003).integers(10**9)
+    # shifts never share a seed: every seed of shift 7 lies in [70,000, 80,000)
+    assert dl.seeds.seed(0) == 7 * STRIDE and dl.seeds.seed(STRIDE - 1) == 8 * STRIDE - 1
+    shift(MAX_SHIFT)
+    assert dl.seeds.seed(2**32 - 1 - STRIDE * MAX_SHIFT) == 2**32 - 1   # the largest Keras accepts
 
 
 @pytest.mark.parametrize("value, message", [
     ("two", "must be an integer, got 'two'"),
     ("1.5", "must be an integer"),
-    ("-1", "must lie in [0, 1,000,000], got -1"),
-    (str(MAX_SHIFT + 1), "got 1000001"),
+    ("-1", "must lie in [0, 100,000], got -1"),
+    (str(MAX_SHIFT + 1), "got 100001"),
 ])
 def test_bad_shift_is_a_clear_error(shift, value, message):
     shift(value)
@@ -48,12 +52,12 @@ def test_bad_seed_is_a_clear_error(shift):
     with pytest.raises(ValueError, match="seed"):
         dl.rng(-1)
     with pytest.raises(ValueError, match="seed"):
-        dl.seeds.seed(2**32 - MAX_SHIFT)   # no room left for the shift
+        dl.seeds.seed(2**32 - STRIDE * MAX_SHIFT)   # no room left for the shift
 
 
 # Every function of dlbook that samples: called with seed s under shift k, it
-# gives what it gives with seed s + k and no shift, and something else than
-# with seed s.
+# gives what it gives with seed s + 10,000 k and no shift, and something else
+# than with seed s.
 SAMPLERS = {
     "split": lambda seed: dl.data.split(np.arange(100), seed=seed)[0],
     "make_bars": lambda seed: dl.data.make_bars(4, size=20, seed=seed)[0],
@@ -71,7 +75,7 @@ SAMPLERS = {
 def test_every_sampler_follows_the_shift(shift, name):
     sample = SAMPLERS[name]
     shift(None)
-    plain, later = sample(5), sample(8)
+    plain, later = sample(5), sample(3 * STRIDE + 5)
     shift(3)
     shifted = sample(5)
     assert np.array_equal(shifted, later)
@@ -81,7 +85,7 @@ def test_every_sampler_follows_the_shift(shift, name):
 def test_set_seed_follows_the_shift(shift):
     pytest.importorskip("keras")
     shift(None)
-    dl.training.set_seed(8)
+    dl.training.set_seed(3 * STRIDE + 5)
     later = np.random.random(3)
     shift(3)
     dl.training.set_seed(5)

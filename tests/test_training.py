@@ -108,3 +108,81 @@ def test_error_curve_rejects_bad_arguments():
         dl.training.ErrorCurve(X, np.zeros(4, dtype=int), batch_size=0)
     with pytest.raises(ValueError, match="error must be <= 1"):
         dl.training.ErrorCurve(X, np.zeros(4, dtype=int)).steps_to(2)
+
+
+def _small_nets():
+    """A tiny CNN and a tiny fcNN on MNIST-shaped input, seeded."""
+    import keras
+
+    dl.training.set_seed(1)
+    cnn = keras.Sequential([keras.Input(shape=(28, 28, 1)), keras.layers.Conv2D(4, 3, activation="relu"),
+                            keras.layers.MaxPooling2D(2), keras.layers.Flatten(),
+                            keras.layers.Dense(10, activation="softmax")])
+    dl.training.set_seed(2)
+    fcnn = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(20, activation="sigmoid"),
+                             keras.layers.Dense(10, activation="softmax")])
+    return {"cnn": cnn, "fcnn": fcnn}
+
+
+def test_side_by_side_trains_each_network_as_alone():
+    """Against TensorFlow itself: each network of the joined model ends with the weights
+    it gets when trained alone on the same batches (Adam, 2 epochs)."""
+    import keras
+
+    (x, y), _ = dl.data.load_mnist()
+    X, y = x[:1000, ..., None] / np.float32(255), y[:1000]
+    nets = _small_nets()
+    start = {name: net.get_weights() for name, net in nets.items()}
+    joined = dl.training.side_by_side(nets)
+    joined.compile(loss={n: "sparse_categorical_crossentropy" for n in nets},
+                   optimizer=keras.optimizers.Adam(), metrics={n: ["accuracy"] for n in nets},
+                   steps_per_execution=4)
+    curve = dl.training.ErrorCurve(X[:200].reshape(200, 784), y[:200], every=4, model=nets["fcnn"])
+    progress = dl.training.Progress(every=0, keys=["loss"])
+    dl.training.set_seed(5)
+    log = joined.fit(X, {n: y for n in nets}, epochs=2, batch_size=128, verbose=0,
+                     callbacks=[curve, progress]).history
+    assert progress.text.count(" · ") == 2 and "acc" not in progress.text   # epoch · loss · time
+    assert curve.steps[0] == 0 and curve.steps[-1] == 16 and curve.errors[-1] < curve.errors[0]
+    for name, net in _small_nets().items():
+        net.set_weights(start[name])
+        net.compile(loss="sparse_categorical_crossentropy", optimizer=keras.optimizers.Adam(),
+                    metrics=["accuracy"], steps_per_execution=4)
+        dl.training.set_seed(5)
+        alone = net.fit(X if name == "cnn" else X.reshape(-1, 784), y, epochs=2, batch_size=128,
+                        verbose=0).history
+        for a, b in zip(net.get_weights(), nets[name].get_weights()):
+            np.testing.assert_allclose(a, b, atol=1e-6)
+        own = dl.training.history_of(log, name)
+        assert set(own) == {"loss", "accuracy"}
+        np.testing.assert_allclose(own["accuracy"], alone["accuracy"], atol=1e-6)
+    # the curve measured the fcNN on its own: its last point is the trained fcNN's error
+    wrong = np.argmax(nets["fcnn"](X[:200].reshape(200, 784)), axis=1) != y[:200]
+    assert curve.errors[-1] == pytest.approx(wrong.mean())
+
+
+def test_side_by_side_and_history_of_reject_bad_input():
+    import keras
+
+    nets = _small_nets()
+    with pytest.raises(TypeError, match="non-empty dict"):
+        dl.training.side_by_side([nets["cnn"]])
+    with pytest.raises(TypeError, match="non-empty dict"):
+        dl.training.side_by_side({})
+    with pytest.raises(TypeError, match=r"networks\['a'\] must be a keras.Model, got int"):
+        dl.training.side_by_side({"a": 3})
+    with pytest.raises(ValueError, match="different keras.Model object"):
+        dl.training.side_by_side({"a": nets["cnn"], "b": nets["cnn"]})
+    small = keras.Sequential([keras.Input(shape=(10,)), keras.layers.Dense(2)])
+    with pytest.raises(ValueError, match="same number of input values"):
+        dl.training.side_by_side({"a": nets["fcnn"], "b": small})
+    with pytest.raises(TypeError, match="keys must be a sequence of str"):
+        dl.training.Progress(keys="loss")
+    with pytest.raises(TypeError, match="model must be a keras.Model"):
+        dl.training.ErrorCurve(np.zeros((4, 3)), np.zeros(4, dtype=int), model="cnn")
+    with pytest.raises(ValueError, match="no values of a network named 'c'"):
+        dl.training.history_of({"loss": [1.0], "a_loss": [1.0]}, "c")
+    with pytest.raises(TypeError, match="history must be the dict"):
+        dl.training.history_of([1.0], "a")
+    assert dl.training.history_of({"a_loss": [1], "val_a_loss": [2], "ab_loss": [3]}, "a") == {
+        "loss": [1], "val_loss": [2]}

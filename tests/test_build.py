@@ -185,3 +185,20 @@ def test_change_to_static_files_reaches_the_site(tmp_path):
     rc, log = build(book)
     assert rc == 0, log
     assert "dlbook-test-marker" in (book / "_build/html/_static/dlbook.css").read_text()
+
+
+def test_cache_database_is_closed_before_sphinx_forks_its_readers(tmp_path):
+    """The build creates the execution cache's database in Sphinx's main process;
+    it must not keep it open, or every forked reader inherits the open SQLite file
+    (closing it drops the reader's locks and lets two readers write at once)."""
+    from types import SimpleNamespace
+
+    ext = load_build_extension()
+    config = SimpleNamespace(nb_execution_cache_path=str(tmp_path / "cache"))
+    app = SimpleNamespace(outdir=str(tmp_path / "html"), confdir=str(tmp_path))
+    ext._key_cache(app, config)
+    db = Path(config.nb_execution_cache_path) / "global.db"
+    assert db.is_file(), "the database is created in the main process"
+    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+                  if os.path.exists(f"/proc/self/fd/{fd}")}
+    assert str(db.resolve()) not in open_files

@@ -118,7 +118,14 @@ def _key_cache(app, config):
     # ("table settings already exists").
     from jupyter_cache import get_cache
 
-    get_cache(config.nb_execution_cache_path).list_cache_records()
+    cache = get_cache(config.nb_execution_cache_path)
+    cache.list_cache_records()
+    # Close the connection before Sphinx forks its readers. A forked reader
+    # would inherit the open SQLite file; when it closes that copy, POSIX
+    # drops every lock the reader holds on the file, its own transactions'
+    # included, and two readers can then write at once: a chapter's cache
+    # record was lost that way in a parallel build.
+    cache.db.dispose()
 
 
 def _static_outdated(app, env, added, changed, removed):

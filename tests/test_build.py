@@ -202,3 +202,29 @@ def test_cache_database_is_closed_before_sphinx_forks_its_readers(tmp_path):
     open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
                   if os.path.exists(f"/proc/self/fd/{fd}")}
     assert str(db.resolve()) not in open_files
+
+
+def test_chapters_run_their_kernels_over_ipc_sockets(monkeypatch):
+    """Parallel readers each start a kernel; over TCP a kernel's ports can be
+    taken between being picked and being bound (the kernel then dies and the
+    build stops), so the build's executions use IPC sockets, one path each."""
+    import nbformat
+    import jupyter_cache.executors.utils as executors
+
+    monkeypatch.setattr(executors, "executenb", executors.executenb)  # undone after the test
+    ext = load_build_extension()
+    ext._kernels_over_ipc()
+    wrapped = executors.executenb
+    ext._kernels_over_ipc()
+    assert executors.executenb is wrapped, "a second setup must not wrap twice"
+    code = "from ipykernel.kernelapp import IPKernelApp as A; print(A.instance().transport, A.instance().ip)"
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(code)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    result = executors.single_nb_execution(nb, cwd=None, timeout=120, allow_errors=False)
+    assert result.err is None, result.exc_string
+    transport, ip = nb.cells[0].outputs[0]["text"].split()
+    assert transport == "ipc"
+    assert os.path.isabs(ip) and "dlbook-kernel-" in ip, ip
+    assert not any(Path(f"{ip}-{port}").exists() for port in range(1, 6)), "sockets removed after shutdown"

@@ -15,7 +15,14 @@
 4. The kernel's environment: the chapters learn they run in the static build
    (``DLBOOK_STATIC_BUILD``) and TensorFlow's C++ logging is off before any
    chapter imports it.
-5. Colab: every chapter is also written as a Jupyter notebook to
+5. Kernels over Unix sockets. Sphinx reads several chapters at once, each
+   starting a kernel. Over TCP (jupyter_client's default) a kernel's ports are
+   picked free, released, and bound by the kernel a moment later; in between
+   another process can take one (a parallel reader's probe, a client's
+   outgoing connection), the kernel then fails to start and the build stops
+   (seen in CI). Every kernel of the build therefore talks over IPC sockets
+   under a path of its own.
+6. Colab: every chapter is also written as a Jupyter notebook to
    ``_build/notebooks/<chapter>.ipynb`` (CI publishes that folder to the
    repository's ``notebooks`` branch), with a first cell that installs
    ``dlbook`` on Colab at the commit the site was built from, and every
@@ -385,8 +392,49 @@ def _launch_reader_notebooks(app, pagename, templatename, context, doctree):
                           "icon": "_static/images/logo_colab.png", "url": url})
 
 
+def _kernel_manager_class():
+    """AsyncKernelManager over IPC sockets at a path unique to each kernel."""
+    import tempfile
+    import uuid
+
+    from jupyter_client import AsyncKernelManager
+    from traitlets import default
+
+    class IPCKernelManager(AsyncKernelManager):
+        @default("transport")
+        def _transport_default(self):
+            return "ipc"
+
+        @default("ip")
+        def _ip_default(self):
+            # a socket path is limited to about 100 bytes: keep it short
+            return os.path.join(tempfile.gettempdir(), f"dlbook-kernel-{uuid.uuid4().hex[:12]}")
+
+    return IPCKernelManager
+
+
+def _kernels_over_ipc():
+    """Make myst-nb's executions (through jupyter-cache and nbclient) start
+    their kernels with ``_kernel_manager_class()``. Idempotent."""
+    import jupyter_cache.executors.utils as executors
+
+    if getattr(executors.executenb, "_dlbook_ipc", False):
+        return
+    run = executors.executenb
+    manager = _kernel_manager_class()
+
+    def executenb(nb, **kwargs):
+        kwargs.setdefault("kernel_manager_class", manager)
+        return run(nb, **kwargs)
+
+    executenb._dlbook_ipc = True
+    executors.executenb = executenb
+
+
 def setup(app):
     os.environ["DLBOOK_STATIC_BUILD"] = "1"
+    # before Sphinx forks its readers, which execute the chapters
+    _kernels_over_ipc()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     # TF_ENABLE_ONEDNN_OPTS: each kernel's dlbook decides by processor (and
     # ./start, through which scripts/build-book.sh runs), see dlbook/__init__.py

@@ -187,6 +187,14 @@ def test_relu_and_fcnn_for_mnist():
     assert g["sigmoid_max_slope"] == pytest.approx(0.25)
     # ... although the gradient w.r.t. the layers' outputs does shrink on the way back
     assert g["vanish_act_relu_ratio"] > 2 and g["vanish_act_tanh_ratio"] > 1
+    # the two gradients per layer (issue 19): with Glorot, ReLU's gradient w.r.t. the outputs
+    # shrinks ~10x back to layer 1 while the outputs shrink ~10x forward, so the weights'
+    # gradient stays flat; He initialisation keeps both flat
+    assert g["vanish_act_relu_ratio"] > 5 and g["forward_relu_ratio"] > 5
+    assert g["forward_relu_first"] > 5 * g["forward_relu_last"]
+    assert 1 / 2 < g["vanish_act_relu_he_ratio"] < 2 and 1 / 2 < g["forward_relu_he_ratio"] < 2
+    assert 1 / 3 < g["vanish_relu_he_ratio"] < 3
+    assert g["relu_below_tanh"] > 3  # "the ReLU curve lies below tanh's"
     # AlexNet's claim at this scale: 5 seeds, each activation at its best rate
     assert g["race_networks"] == 54 and g["race_steps"] == 150
     acts = ("sigmoid", "tanh", "relu")

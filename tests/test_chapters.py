@@ -70,6 +70,18 @@ def test_softmax_chapter_matches_lecture():
 
 def test_sgd_and_splits_show_what_the_text_says():
     g = glued("fcnn/sgd-splits")
+    # Exercise 1's solution: more data lowers every network's lowest validation loss and
+    # brings its curves closer; the 8 units on 5000 digits converge far above the others
+    # (the prose calls that underfitting, so the verdict must say so)
+    for units in ("8", "128", "512"):
+        small, big = f"ex1_{units}_500", f"ex1_{units}_5000"
+        assert g[f"{big}_val_min"] < g[f"{small}_val_min"]
+        assert (g[f"{big}_val_last"] - g[f"{big}_train"]
+                < g[f"{small}_val_last"] - g[f"{small}_train"])
+    assert g["ex1_8_5000_verdict"] == "underfits a little: too small"
+    assert g["ex1_8_5000_train"] > 10 * max(g["ex1_128_5000_train"], g["ex1_512_5000_train"])
+    assert g["ex1_8_500_verdict"] == "under-trained"
+    assert g["ex1_512_500_verdict"].startswith("overfits")
     assert g["sgd_steps"] == 10 * 11  # ten epochs of ceil(1372 / 128) batches
     assert g["sgd_final_loss"] >= g["sgd_min_loss"] - 1e-3
     assert g["sgd_min_loss"] == pytest.approx(0.514, abs=0.01)

@@ -21,9 +21,18 @@ RUN_AXE = """async () => {
 }"""
 
 
-def open_page(site, name, scheme="light"):
+# a desktop, a laptop's shorter screen and a phone: axe's scrollable-region and
+# reflow findings depend on the viewport
+VIEWPORTS = {"desktop": (1280, 900), "laptop": (1280, 720), "phone": (390, 844)}
+# every page in both colour schemes on the desktop; the others in light mode
+# (the layout does not depend on the scheme)
+CASES = [("light", "desktop"), ("dark", "desktop"), ("light", "laptop"), ("light", "phone")]
+
+
+def open_page(site, name, scheme="light", viewport="desktop"):
     base, browser = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     sh.block_other_hosts(context, base, [])
     page = context.new_page()
     page.goto(f"{base}/{name}", wait_until="networkidle")
@@ -32,10 +41,10 @@ def open_page(site, name, scheme="light"):
     return context, page
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("scheme, viewport", CASES)
 @pytest.mark.parametrize("name", PAGES)
-def test_no_serious_accessibility_violations(site, name, scheme):
-    context, page = open_page(site, name, scheme)
+def test_no_serious_accessibility_violations(site, name, scheme, viewport):
+    context, page = open_page(site, name, scheme, viewport)
     try:
         # the theme follows the system setting ("auto"); make sure it did
         assert page.evaluate("document.documentElement.dataset.theme") == scheme
@@ -44,7 +53,7 @@ def test_no_serious_accessibility_violations(site, name, scheme):
     finally:
         context.close()
     bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert bad == [], f"{name} ({scheme}): " + "; ".join(f"{v['id']} ({v['impact']}): {v['nodes']}" for v in bad)
+    assert bad == [], f"{name} ({scheme}, {viewport}): " + "; ".join(f"{v['id']} ({v['impact']}): {v['nodes']}" for v in bad)
 
 
 def test_axe_finds_a_planted_violation(site):

@@ -40,9 +40,12 @@ FRAME_PIXELS = """(box) => {
 
 
 @pytest.fixture
-def page(site):
+def page(site, request):
+    """A page in Chromium, 1280x900 unless the test is parametrized
+    indirectly with another (width, height)."""
     base, browser = site
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    width, height = getattr(request, "param", (1280, 900))
+    context = browser.new_context(viewport={"width": width, "height": height})
     blocked, problems = [], []
     sh.block_other_hosts(context, base, blocked)
     pg = context.new_page()
@@ -106,11 +109,21 @@ def test_some_page_has_a_frames_widget():
     assert FRAMES_PAGES, "no page embeds a frames widget; the browser check below would test nothing"
 
 
+@pytest.mark.parametrize("page", [(1280, 900), (1280, 720), (390, 844)], indirect=True,
+                         ids=["desktop", "laptop", "phone"])
 @pytest.mark.parametrize("name", FRAMES_PAGES)
 def test_frames_widgets_respond_to_their_controls(page, name):
     open_page(page, name)
     boxes = page.locator(".dlbook-frames")
     assert boxes.count() > 0
+    # nothing wider than the window: no sideways scrolling of the page, and
+    # every widget inside the window
+    width = page.evaluate("window.innerWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name}: the page scrolls sideways"
+    for i in range(boxes.count()):
+        box = boxes.nth(i)
+        assert box.evaluate("b => b.scrollWidth <= b.clientWidth"), f"{name}: frames widget {i} overflows its box"
+        assert box.evaluate("b => b.getBoundingClientRect().right") <= width, f"{name}: frames widget {i} sticks out"
     for i in range(boxes.count()):
         box = boxes.nth(i)
         box.scroll_into_view_if_needed()

@@ -30,6 +30,9 @@ def glued(chapter):
 
 def test_loss_one_output_matches_lecture():
     g = glued("fcnn/loss-one-output")
+    # the course's notebook 01, recomputed: its printed outputs
+    assert g["nb01_p_no_hidden"] == pytest.approx(0.8205384805926733, abs=1e-12)
+    assert g["nb01_p_hidden"] == pytest.approx(0.44860787, abs=1e-8)
     assert g["forward_pass_diff"] < 1e-6
     # lecture: about 70 % and a loss near 0.51
     assert 0.65 <= g["banknote_logreg_acc"] <= 0.76
@@ -384,6 +387,10 @@ def test_receptive_field_chapter():
     assert (g["ex2_dilated_read"], g["ex2_dilated_box"]) == (49, 169)
     assert g["ex2_stride_read"] == 15 * 15
     assert g["ex3_same_covers"] == g["ex3_padded_covers"] == "yes"
+    # AlexNet (issue 19): conv5 sees 163 of 227 pixels, pool5 195; notebook 06's CNN 16, jump 4
+    assert (g["alexnet_conv5_rf"], g["alexnet_pool5_rf"], g["alexnet_pool5_jump"]) == (163, 195, 32)
+    assert (g["course_cnn_rf"], g["course_cnn_jump"], g["course_cnn_covers"]) == (16, 4, "yes")
+    assert g["course_cnn_area"] == pytest.approx(256 / 784)
 
 
 def test_summary_chapter():

@@ -78,6 +78,15 @@ def test_plot_conv_step_shows_the_sum_of_the_window():
     assert out[2].get_title() == f"map: sum = {expected:g}"
     # the map shows the values up to this position: 3 + 3 = 6 of 9
     assert len(out[2].texts) == 6
+    plt.close(fig)
+    # with four axes the kernel gets a panel of its own, its numbers written in
+    fig, axes = plt.subplots(1, 4)
+    out = dl.plots.plot_conv_step(image, kernel, 1, 2, axes=axes)
+    assert out[1].get_title() == "kernel"
+    assert [t.get_text() for t in out[1].texts] == [f"{v:g}" for v in kernel.ravel()]
+    assert out[3].get_title() == f"map: sum = {expected:g}"
+    with pytest.raises(ValueError, match="4 axes .* or 3 .*got 2"):
+        dl.plots.plot_conv_step(image, kernel, 1, 2, axes=axes[:2])
     with pytest.raises(ValueError, match="col must be <= 2"):
         dl.plots.plot_conv_step(image, kernel, 0, 3, axes=axes)
     with pytest.raises(ValueError, match="does not fit"):
@@ -146,6 +155,7 @@ def test_show_misclassified_titles_true_and_predicted():
     axes = dl.plots.show_misclassified(images, y_true, y_pred, n=4, ncols=4)
     assert [ax.get_title() for ax in axes[:2]] == ["1 → 7", "3 → 8"]
     assert not axes[2].axison and not axes[3].axison  # spare axes switched off
+    assert axes[0].images[0].get_cmap().name == "gray"  # white on black, as everywhere
     plt.close("all")
     with pytest.raises(ValueError, match="same length"):
         dl.plots.show_misclassified(images, y_true[:5], y_pred)
@@ -182,4 +192,13 @@ def test_show_feature_maps_uses_one_scale():
     assert im.get_clim() == (0.0, 2.0)
     assert ax.get_title() == "t"
     dl.plots.show_feature_maps(np.zeros((3, 3, 2)), ax=ax, colorbar=False)  # all zero: no error
+    plt.close(fig)
+    # labels: each map's channel index in its top-left corner (map 5 of 6 with 4 per row:
+    # second row, second column)
+    fig, ax = plt.subplots()
+    dl.plots.show_feature_maps(maps, ax=ax, ncols=4, colorbar=False, labels=True)
+    assert [t.get_text() for t in ax.texts] == [str(k) for k in range(6)]
+    assert ax.texts[5].get_position() == pytest.approx((1 * 5 + 0.3, 1 * 5 + 0.3))
+    with pytest.raises(TypeError, match="labels must be True or False"):
+        dl.plots.show_feature_maps(maps, ax=ax, labels="yes")
     plt.close(fig)

@@ -164,7 +164,8 @@ def _numbers(ax, a, fmt="{:g}", color="k"):
 
 
 def plot_conv_step(image, kernel, row, col, axes=None):
-    """One step of a convolution: the window on the image, the products, the map so far.
+    """One step of a convolution: the window on the image, the kernel, the
+    products, the map so far.
 
     Parameters
     ----------
@@ -173,11 +174,14 @@ def plot_conv_step(image, kernel, row, col, axes=None):
     row, col : int
         Position of the window's top-left corner (0-based); the map is filled
         in reading order up to this position.
-    axes : sequence of 3 matplotlib.axes.Axes, optional
+    axes : sequence of 4 (or 3) matplotlib.axes.Axes, optional
+        Image, kernel, products, map; with 3 axes the kernel is left out.
+        Default: a new figure with 4.
 
     Returns
     -------
     list of matplotlib.axes.Axes
+        The axes used, in the order above.
     """
     from matplotlib.patches import Rectangle
 
@@ -192,8 +196,12 @@ def plot_conv_step(image, kernel, row, col, axes=None):
     if axes is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, 3, figsize=(9, 3.2))
-    ax_img, ax_prod, ax_map = axes
+        _, axes = plt.subplots(1, 4, figsize=(11, 3.2))
+    axes = list(np.ravel(axes))
+    if len(axes) not in (3, 4):
+        raise ValueError(f"axes must be 4 axes (image, kernel, products, map) or 3 (no kernel), "
+                         f"got {len(axes)}")
+    ax_img, ax_prod, ax_map = axes[0], axes[-2], axes[-1]
     from .scratch import conv2d
 
     products = image[row:row + kh, col:col + kw] * kernel
@@ -202,6 +210,10 @@ def plot_conv_step(image, kernel, row, col, axes=None):
     show_image(image, ax=ax_img, cmap="Blues", vmin=0, vmax=image.max() * 1.6, grid=True, title="image")
     _numbers(ax_img, image)
     ax_img.add_patch(Rectangle((col - 0.5, row - 0.5), kw, kh, fill=False, ec="C3", lw=3))
+    if len(axes) == 4:
+        top = max(np.abs(kernel).max(), 1) * 1.6
+        show_image(kernel, ax=axes[1], cmap="Purples", vmin=0, vmax=top, grid=True, title="kernel")
+        _numbers(axes[1], kernel)
     show_image(products, ax=ax_prod, cmap="Oranges", vmin=0, vmax=max(products.max(), 1) * 1.6, grid=True,
                title="window × kernel")
     _numbers(ax_prod, products)
@@ -213,7 +225,7 @@ def plot_conv_step(image, kernel, row, col, axes=None):
             ax_map.text(j, i, f"{v:g}", ha="center", va="center", fontsize=11,
                         fontweight="bold" if (i, j) == (row, col) else "normal")
     ax_map.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, fill=False, ec="C3", lw=3))
-    return [ax_img, ax_prod, ax_map]
+    return axes
 
 
 def plot_conv_geometry(n, k, stride=1, padding="valid", ax=None):
@@ -385,7 +397,8 @@ def show_misclassified(images, y_true, y_pred, n=10, axes=None, ncols=10):
         raise ValueError(f"axes must hold at least n={n} axes, got {len(axes)}")
     wrong = np.flatnonzero(y_true != y_pred)[:n]
     for ax, i in zip(axes, wrong):
-        show_image(images[i], ax=ax, cmap="gray_r")
+        # white digits on black, as in every other MNIST figure of the book
+        show_image(images[i], ax=ax, cmap="gray")
         ax.set_title(f"{y_true[i]} → {y_pred[i]}", fontsize=9)
     for ax in axes[len(wrong):]:
         ax.axis("off")
@@ -426,7 +439,8 @@ def feature_map_mosaic(maps, ncols=8, gap=1):
     return out
 
 
-def show_feature_maps(maps, ax=None, ncols=8, vmax=None, title=None, colorbar=True, cmap="viridis"):
+def show_feature_maps(maps, ax=None, ncols=8, vmax=None, title=None, colorbar=True, cmap="viridis",
+                      labels=False):
     """All channels of one example's feature map, tiled, on one shared colour scale.
 
     One scale for all maps, so that a bright map is a strong response
@@ -444,11 +458,16 @@ def show_feature_maps(maps, ax=None, ncols=8, vmax=None, title=None, colorbar=Tr
     title : str, optional
     colorbar : bool, default True
     cmap : str, default "viridis"
+    labels : bool, default False
+        Write each map's channel index (from 0, as in ``maps[..., c]``) in its
+        top-left corner.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
+    if not isinstance(labels, (bool, np.bool_)):
+        raise TypeError(f"labels must be True or False, got {type(labels).__name__}")
     mosaic = feature_map_mosaic(maps, ncols=ncols)
     values = np.asarray(maps, dtype=np.float64)
     vmin = min(0.0, float(values.min()))
@@ -465,6 +484,16 @@ def show_feature_maps(maps, ax=None, ncols=8, vmax=None, title=None, colorbar=Tr
         side.set_visible(False)
     if title:
         ax.set_title(title, fontsize=9)
+    if labels:
+        import matplotlib.patheffects as pe
+
+        h, w, c = values.shape
+        per_row = min(check_int("ncols", ncols, 1), c)
+        for k in range(c):
+            r, q = divmod(k, per_row)
+            # white with a dark outline: legible on dark and on bright maps
+            ax.text(q * (w + 1) + 0.3, r * (h + 1) + 0.3, str(k), ha="left", va="top", fontsize=7,
+                    color="white", path_effects=[pe.withStroke(linewidth=1.5, foreground="black")])
     if colorbar:
         ax.figure.colorbar(im, ax=ax, fraction=0.04, pad=0.02)
     return ax

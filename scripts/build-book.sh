@@ -9,7 +9,7 @@ book=${1:-$root}
 out=${2:-$book}
 py="$root/.venv/bin/python"
 [ -x "$py" ] || py=python3
-# oneDNN: ./start decides per processor (off on AVX-512, see code/dlbook).
+# oneDNN: ./start decides per processor (capped at AVX2 on AVX-512, see code/dlbook).
 export TF_CPP_MIN_LOG_LEVEL=3 PYTHONHASHSEED=0
 # `jupyter-book build`, with the chapters executed DLBOOK_JOBS at a time
 # (default: one per core; see scripts/jupyter_book_parallel.py).

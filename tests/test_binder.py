@@ -1,5 +1,6 @@
 """Every reader path: Binder's environment resolves for the Python it gets, and
-a reader who imports TensorFlow before dlbook is told about oneDNN."""
+a reader who imports TensorFlow before dlbook still gets oneDNN's safe kernels,
+or is told when that came too late."""
 
 import os
 import re
@@ -40,7 +41,8 @@ def test_binder_requirements_have_no_local_paths_and_postbuild_installs_dlbook()
 
 def start_env(**preset):
     env = {k: v for k, v in os.environ.items()
-           if k not in ("TF_ENABLE_ONEDNN_OPTS", "MALLOC_ARENA_MAX", "LD_PRELOAD", "MALLOC_CONF")}
+           if k not in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA", "MALLOC_ARENA_MAX", "LD_PRELOAD",
+                        "MALLOC_CONF")}
     out = subprocess.run([str(ROOT / "start"), "env", "-0"], env={**env, **preset}, check=True,
                          capture_output=True).stdout.decode()
     return dict(item.split("=", 1) for item in out.split("\0") if "=" in item)
@@ -49,8 +51,9 @@ def start_env(**preset):
 def test_start_sets_the_kernel_environment_and_keeps_a_readers_choice():
     # Binder runs every kernel through ./start; so do make book and make bench
     env = start_env()
-    # oneDNN off on AVX-512 processors only (see code/dlbook/__init__.py)
-    assert env["TF_ENABLE_ONEDNN_OPTS"] == ("0" if HAS_AVX512 else "1")
+    # oneDNN on, capped at AVX2 on AVX-512 processors (see code/dlbook/__init__.py)
+    assert env["TF_ENABLE_ONEDNN_OPTS"] == "1"
+    assert env.get("ONEDNN_MAX_CPU_ISA") == ("AVX2" if HAS_AVX512 else None)
     assert env["MALLOC_ARENA_MAX"] == "2"
     jemalloc = Path("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2")
     assert env.get("LD_PRELOAD") == (str(jemalloc) if jemalloc.exists() else None)
@@ -61,9 +64,10 @@ def test_start_sets_the_kernel_environment_and_keeps_a_readers_choice():
                                "print(open('/proc/self/maps').read())"],
                               capture_output=True, text=True, check=True).stdout
         assert "libjemalloc" in maps
-    flip = "1" if HAS_AVX512 else "0"
-    env = start_env(TF_ENABLE_ONEDNN_OPTS=flip, MALLOC_ARENA_MAX="4", LD_PRELOAD="/lib/other.so")
-    assert env["TF_ENABLE_ONEDNN_OPTS"] == flip and env["MALLOC_ARENA_MAX"] == "4"
+    env = start_env(TF_ENABLE_ONEDNN_OPTS="0", ONEDNN_MAX_CPU_ISA="AVX512_CORE", MALLOC_ARENA_MAX="4",
+                    LD_PRELOAD="/lib/other.so")
+    assert env["TF_ENABLE_ONEDNN_OPTS"] == "0" and env["MALLOC_ARENA_MAX"] == "4"
+    assert env["ONEDNN_MAX_CPU_ISA"] == "AVX512_CORE"
     assert env["LD_PRELOAD"] == "/lib/other.so"
     assert "/start" in (ROOT / "scripts" / "build-book.sh").read_text()
     assert "binder_env()" in (ROOT / "scripts" / "bench.py").read_text()
@@ -92,7 +96,7 @@ def test_requirements_resolve_for_binders_python_and_not_for_310(tmp_path):
 
 
 def _python(code, **env):
-    full = {k: v for k, v in os.environ.items() if k != "TF_ENABLE_ONEDNN_OPTS"}
+    full = {k: v for k, v in os.environ.items() if k not in ("TF_ENABLE_ONEDNN_OPTS", "ONEDNN_MAX_CPU_ISA")}
     full.update(env)
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=full, timeout=300)
 
@@ -122,33 +126,40 @@ def test_avx512_is_read_from_cpuinfo(tmp_path):
     assert dlbook._has_avx512() is HAS_AVX512
 
 
+SHOW_ENV = "import os, dlbook; print(os.environ['TF_ENABLE_ONEDNN_OPTS'], os.environ.get('ONEDNN_MAX_CPU_ISA'))"
+
+
 @pytest.mark.parametrize("avx512", [True, False])
-def test_onednn_is_off_on_avx512_and_on_elsewhere(avx512):
-    out = _python(as_if(avx512) + "import os, dlbook; print(os.environ['TF_ENABLE_ONEDNN_OPTS'])")
+def test_onednn_is_on_and_capped_at_avx2_on_avx512(avx512):
+    out = _python(as_if(avx512) + SHOW_ENV)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == ("0" if avx512 else "1")
+    assert out.stdout.split() == ["1", "AVX2" if avx512 else "None"]
     # a reader's own choice wins
-    out = _python(as_if(avx512) + "import os, dlbook; print(os.environ['TF_ENABLE_ONEDNN_OPTS'])",
-                  TF_ENABLE_ONEDNN_OPTS="1" if avx512 else "0")
-    assert out.stdout.strip() == ("1" if avx512 else "0")
+    out = _python(as_if(avx512) + SHOW_ENV, TF_ENABLE_ONEDNN_OPTS="0", ONEDNN_MAX_CPU_ISA="AVX512_CORE")
+    assert out.stdout.split() == ["0", "AVX512_CORE"]
 
 
-def test_warns_once_if_tensorflow_came_first_with_onednn_on_an_avx512_processor():
-    out = _python(as_if(True) + "import tensorflow, dlbook, dlbook.training", TF_ENABLE_ONEDNN_OPTS="1")
+RUN_FIRST = "import tensorflow as tf\ntf.nn.conv2d(tf.ones((1, 8, 8, 1)), tf.ones((3, 3, 1, 1)), 1, 'VALID')\n"
+
+
+def test_warns_once_if_tensorflow_ran_before_dlbook_on_an_avx512_processor():
+    out = _python(as_if(True) + RUN_FIRST + "import dlbook, dlbook.training")
     assert out.returncode == 0, out.stderr
-    assert out.stderr.count("TensorFlow was imported before dlbook") == 1
-    assert "TF_ENABLE_ONEDNN_OPTS=0" in out.stderr
+    assert out.stderr.count("TensorFlow ran operations before dlbook was imported") == 1
+    assert "ONEDNN_MAX_CPU_ISA=AVX2" in out.stderr
 
 
 @pytest.mark.parametrize("code, env", [
     (as_if(True) + "import dlbook, tensorflow", {}),                                  # the book's order
-    (as_if(True) + "import tensorflow, dlbook", {"TF_ENABLE_ONEDNN_OPTS": "0"}),      # Binder's start script
-    (as_if(False) + "import tensorflow, dlbook", {"TF_ENABLE_ONEDNN_OPTS": "1"}),     # safe processor
+    (as_if(True) + "import tensorflow, dlbook", {}),                                  # a student's order: in time
+    (as_if(True) + RUN_FIRST + "import dlbook", {"ONEDNN_MAX_CPU_ISA": "AVX2"}),      # Binder's start script
+    (as_if(True) + RUN_FIRST + "import dlbook", {"TF_ENABLE_ONEDNN_OPTS": "0"}),      # oneDNN off
+    (as_if(False) + RUN_FIRST + "import dlbook", {}),                                 # no AVX-512
 ])
-def test_no_warning_where_onednn_is_off_or_safe(code, env):
+def test_no_warning_where_onednn_is_capped_off_or_safe(code, env):
     out = _python(code, **env)
     assert out.returncode == 0, out.stderr
-    assert "TensorFlow was imported before dlbook" not in out.stderr
+    assert "before dlbook" not in out.stderr
 
 
 def test_onednn_log_line_stays_out_of_the_pages():
@@ -198,29 +209,24 @@ assert np.allclose(g[0, :, :, 0], ref, atol=1e-4), np.abs(g[0, :, :, 0] - ref).m
 """
 
 
-def test_onednn_reproducer_is_safe_under_the_books_environment():
-    # a fresh process with the reader's environment (no TF_ENABLE_ONEDNN_OPTS):
-    # importing dlbook first must make the gradient correct, run after run
-    out = _python(ONEDNN_REPRODUCER)
-    assert out.returncode == 0, f"exit {out.returncode}:\n{out.stderr[-2000:]}"
-    assert "max error" in out.stdout
-
-
-@pytest.mark.skipif(HAS_AVX512, reason="oneDNN stays off on AVX-512 processors (test_onednn_reproducer_can_fail)")
-@pytest.mark.parametrize("onednn", ["0", "1"])
-def test_onednn_reproducer_passes_both_ways_where_the_book_turns_it_on(onednn):
-    # where dlbook leaves oneDNN on (no AVX-512), the gradient must be right with it on and off
-    out = _python(ONEDNN_REPRODUCER, TF_ENABLE_ONEDNN_OPTS=onednn)
+@pytest.mark.parametrize("first", ["import dlbook\n", "import tensorflow\nimport dlbook\n"])
+@pytest.mark.parametrize("onednn", ["0", "1", None])
+def test_onednn_reproducer_is_safe_under_the_books_environment(first, onednn):
+    # a fresh process with the reader's environment (TF_ENABLE_ONEDNN_OPTS
+    # unset, or set either way): importing dlbook first, or right after
+    # TensorFlow, must make the gradient correct, on every processor
+    code = ONEDNN_REPRODUCER.replace("import dlbook\n", first, 1)
+    out = _python(code, **({} if onednn is None else {"TF_ENABLE_ONEDNN_OPTS": onednn}))
     assert out.returncode == 0, f"exit {out.returncode}:\n{out.stderr[-2000:]}"
     assert "max error" in out.stdout
 
 
 def test_onednn_reproducer_can_fail():
-    """With TensorFlow imported first and oneDNN on, the same code crashes or
-    computes a wrong gradient on the machines that have the bug (the build
-    machine has AVX-512); elsewhere there is nothing to show."""
-    first = ONEDNN_REPRODUCER.replace("import dlbook\n", "import tensorflow\nimport dlbook\n", 1)
-    out = _python(first, TF_ENABLE_ONEDNN_OPTS="1")
+    """Without the cap (TensorFlow ran first, so it came too late), oneDNN on
+    crashes or computes a wrong gradient on the machines that have the bug
+    (the build machine has AVX-512); elsewhere there is nothing to show."""
+    code = ONEDNN_REPRODUCER.replace("import dlbook\n", RUN_FIRST + "import dlbook\n", 1)
+    out = _python(code, TF_ENABLE_ONEDNN_OPTS="1")
     if out.returncode == 0:
         pytest.skip("oneDNN computes this gradient correctly on this processor")
-    assert "TensorFlow was imported before dlbook" in out.stderr
+    assert "TensorFlow ran operations before dlbook" in out.stderr

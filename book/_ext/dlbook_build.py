@@ -436,8 +436,9 @@ def setup(app):
     # before Sphinx forks its readers, which execute the chapters
     _kernels_over_ipc()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    # TF_ENABLE_ONEDNN_OPTS: each kernel's dlbook decides by processor (and
-    # ./start, through which scripts/build-book.sh runs), see dlbook/__init__.py
+    # TF_ENABLE_ONEDNN_OPTS and ONEDNN_MAX_CPU_ISA: each kernel's dlbook
+    # decides by processor (and ./start, through which scripts/build-book.sh
+    # runs), see dlbook/__init__.py
     # Runs before myst-nb reads its configuration at builder-inited.
     app.add_config_value("dlbook_site_url", "", "env", types=[str])
     app.connect("config-inited", _key_cache, priority=400)

@@ -28,10 +28,10 @@ this package holds what every chapter needs around it, organised by kind:
     Receptive fields of a chain of Keras layers; ``dl.receptive_field(model)``
     is its table, one row a layer.
 
-Import ``dlbook`` before TensorFlow: it sets TensorFlow's environment (without
-importing TensorFlow) so that its C++ log lines stay out of the pages and
-oneDNN's custom operations, which are unsafe on processors with AVX-512, stay
-off there.
+Import ``dlbook`` before TensorFlow runs its first operation: it sets
+TensorFlow's environment (without importing TensorFlow) so that its C++ log
+lines stay out of the pages and oneDNN, on processors with AVX-512, uses only
+its AVX2 kernels (its AVX-512 ones corrupt memory in convolution gradients).
 """
 
 import importlib as _importlib
@@ -49,29 +49,51 @@ def _has_avx512(cpuinfo="/proc/cpuinfo"):
         return False
 
 
-# TensorFlow's oneDNN custom operations corrupted memory in a Conv2D +
-# AveragePooling2D gradient on this project's AVX-512 build machine (crashes
-# or wrong numbers; tests/test_binder.py holds the reproducer). Elsewhere they
-# are correct and train the lecture CNN about 1.6 times as fast (TensorFlow
-# turns them on by itself only on some Intel processors), so they are on
-# except on AVX-512 processors. TensorFlow reads the variable when it is first
-# imported; setdefault keeps a reader's own choice. ./start decides the same.
-_ONEDNN_UNSAFE = _has_avx512()
+# TensorFlow's oneDNN custom operations corrupt memory in a Conv2D +
+# AveragePooling2D gradient on AVX-512 processors (crashes or wrong numbers in
+# 20 runs of 20 on this project's AMD EPYC build machine; tests/test_binder.py
+# holds the reproducer). Capped at oneDNN's AVX2 kernels, the ones every
+# processor without AVX-512 runs, the same gradient was right in 20 runs of
+# 20, and oneDNN trains the lecture CNN about 1.2 times and evaluates it about
+# 1.6 times as fast as TensorFlow's own kernels on that machine (twice as fast
+# on processors without AVX-512). So oneDNN is on everywhere, capped at AVX2
+# where the processor has AVX-512. oneDNN reads ONEDNN_MAX_CPU_ISA when it
+# creates its first kernel, so the cap works even after ``import tensorflow``,
+# as long as TensorFlow has not yet run an operation. setdefault keeps a
+# reader's own choice. ./start decides the same for Binder's kernels.
+_AVX512 = _has_avx512()
+_ONEDNN_CAP = "AVX2"
 
-# Too late if a reader imported TensorFlow before dlbook with oneDNN on, on a
-# processor where that is unsafe. Say so once.
-if (_ONEDNN_UNSAFE and "tensorflow" in _sys.modules
-        and _os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0"):
+
+def _tensorflow_has_run():
+    """Whether TensorFlow is imported and has run an operation (or may have)."""
+    tf = _sys.modules.get("tensorflow")
+    if tf is None:
+        return False
+    try:
+        from tensorflow.python.eager import context
+        return bool(context.context()._initialized)
+    except Exception:   # a TensorFlow without that (private) attribute: assume the worst
+        return True
+
+
+# Too late for the cap if TensorFlow ran an operation before dlbook was
+# imported, with oneDNN on, on a processor with AVX-512. Say so once.
+if (_AVX512 and "ONEDNN_MAX_CPU_ISA" not in _os.environ
+        and _os.environ.get("TF_ENABLE_ONEDNN_OPTS") != "0" and _tensorflow_has_run()):
     _warnings.warn(
-        "TensorFlow was imported before dlbook, with its oneDNN custom operations on. "
-        "On processors with AVX-512, such as this one, they can corrupt memory in "
-        "convolution gradients (crashes or wrong numbers). "
-        "Restart the kernel and import dlbook first, or set the environment variable "
-        "TF_ENABLE_ONEDNN_OPTS=0 before importing TensorFlow.",
+        "TensorFlow ran operations before dlbook was imported, with its oneDNN custom "
+        "operations using all of this processor's AVX-512 instructions. There they can "
+        "corrupt memory in convolution gradients (crashes or wrong numbers). "
+        "Restart the kernel and import dlbook before anything runs in TensorFlow, or set "
+        f"the environment variable ONEDNN_MAX_CPU_ISA={_ONEDNN_CAP} (or TF_ENABLE_ONEDNN_OPTS=0) "
+        "before importing TensorFlow.",
         RuntimeWarning, stacklevel=2)
 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0" if _ONEDNN_UNSAFE else "1")
+_os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "1")
+if _AVX512:
+    _os.environ.setdefault("ONEDNN_MAX_CPU_ISA", _ONEDNN_CAP)
 if _os.environ["TF_ENABLE_ONEDNN_OPTS"] != "0":
     from . import _quiet_tf
 

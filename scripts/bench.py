@@ -114,8 +114,12 @@ def main():
     kernel_env = binder_env()
     allocator = ("jemalloc" if "jemalloc" in kernel_env.get("LD_PRELOAD", "")
                  else f"glibc, MALLOC_ARENA_MAX={kernel_env.get('MALLOC_ARENA_MAX', 'default')}")
-    report = {"budget": BUDGET, "cores": os.cpu_count(), "allocator": allocator, "chapters": {}}
-    print(f"kernels run through ./start; memory allocator: {allocator}")
+    # oneDNN's setting decides the CNN chapters' speed: say which one ran
+    onednn = ("off" if kernel_env.get("TF_ENABLE_ONEDNN_OPTS") == "0"
+              else f"on, ISA {kernel_env.get('ONEDNN_MAX_CPU_ISA', 'all')}")
+    report = {"budget": BUDGET, "cores": os.cpu_count(), "allocator": allocator, "onednn": onednn,
+              "chapters": {}}
+    print(f"kernels run through ./start; memory allocator: {allocator}; oneDNN: {onednn}")
     for path in [p.resolve() for p in args.chapters] or chapters():
         name = str(path.relative_to(ROOT))
         result = run_chapter(path)

@@ -186,3 +186,83 @@ def test_side_by_side_and_history_of_reject_bad_input():
         dl.training.history_of([1.0], "a")
     assert dl.training.history_of({"a_loss": [1], "val_a_loss": [2], "ab_loss": [3]}, "a") == {
         "loss": [1], "val_loss": [2]}
+
+
+def epochs_of(data, n):
+    """The labels of each batch, for n passes over a tf.data pipeline."""
+    return [[b[1].numpy().tolist() for b in data] for _ in range(n)]
+
+
+def test_batches_show_every_example_once_per_epoch_in_a_new_order():
+    X = np.arange(300, dtype="float32").reshape(150, 2)
+    y = np.arange(150)
+    data = dl.training.batches(X, y, batch_size=64, seed=3)
+    epochs = epochs_of(data, 3)
+    for batches in epochs:
+        assert [len(b) for b in batches] == [64, 64, 22]   # as fit(X, y, batch_size=64)
+        assert sorted(sum(batches, [])) == list(range(150))
+    orders = [sum(batches, []) for batches in epochs]
+    assert orders[0] != orders[1] != orders[2]          # reshuffled every epoch
+    assert orders == [sum(b, []) for b in epochs_of(dl.training.batches(X, y, 64, seed=3), 3)]
+    assert orders != [sum(b, []) for b in epochs_of(dl.training.batches(X, y, 64, seed=4), 3)]
+    pairs = next(iter(data))                             # examples stay with their labels
+    np.testing.assert_array_equal(pairs[0].numpy()[:, 0], 2 * pairs[1].numpy())
+    kept = epochs_of(dl.training.batches(X, y, 64, shuffle=False), 2)
+    assert [sum(b, []) for b in kept] == [list(range(150))] * 2
+
+
+def test_batches_train_as_keras_does_from_arrays():
+    # Without shuffling, Keras's own batches and these are the same, so the
+    # weights after training must be the same too.
+    import keras
+
+    X, y = dl.data.load_banknote()
+    X = X[:300, :2].astype("float32")
+    y = y[:300]
+    weights = []
+    for data in ["arrays", "batches"]:
+        dl.training.set_seed(5)
+        model = keras.Sequential([keras.Input(shape=(2,)), keras.layers.Dense(4, activation="relu"),
+                                  keras.layers.Dense(1, activation="sigmoid")])
+        model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.1), loss="binary_crossentropy")
+        if data == "arrays":
+            model.fit(X, y, batch_size=64, epochs=3, shuffle=False, verbose=0)
+        else:
+            model.fit(dl.training.batches(X, y, 64, shuffle=False), epochs=3, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+
+
+def test_batches_reject_bad_input():
+    X, y = np.zeros((10, 2)), np.zeros(10)
+    with pytest.raises(TypeError, match="X must be a numpy array, got list"):
+        dl.training.batches([[0, 0]], y)
+    with pytest.raises(ValueError, match="y must be a numeric array"):
+        dl.training.batches(X, np.array(list("abcdefghij")))
+    with pytest.raises(ValueError, match="same number .* got 10 and 9"):
+        dl.training.batches(X, y[:9])
+    with pytest.raises(ValueError, match="batch_size must be >= 1, got 0"):
+        dl.training.batches(X, y, batch_size=0)
+    with pytest.raises(TypeError, match="shuffle must be True or False"):
+        dl.training.batches(X, y, shuffle=1)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        dl.training.batches(X, y, seed=-1)
+
+
+def test_fit_on_batches_prints_no_shuffle_warning():
+    # fit's default shuffle=True makes Keras warn for every tf.data input; a
+    # page that trains on batches() must not show that warning.
+    import subprocess
+    import sys
+
+    code = ("import numpy as np, dlbook as dl, keras\n"
+            "X, y = np.zeros((20, 2), 'float32'), np.zeros(20)\n"
+            "m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])\n"
+            "m.compile(loss='mse', optimizer='sgd')\n"
+            "m.fit(dl.training.batches(X, y, 8), epochs=2, verbose=0)\n"
+            "import warnings; warnings.warn('a UserWarning still shows')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "a UserWarning still shows" in out.stderr
+    assert "shuffle" not in out.stderr

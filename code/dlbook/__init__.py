@@ -20,7 +20,8 @@ this package holds what every chapter needs around it, organised by kind:
     Check-yourself questions (multiple choice, numeric) that answer in the
     page with no kernel: in the static site, Colab and JupyterLab.
 ``dl.training``
-    Seeding, a compact progress record and error curves for Keras training.
+    Seeding, input batches built once, networks trained side by side, a
+    compact progress record and error curves for Keras training.
 ``dl.seeds``
     The seed switch: ``DLBOOK_SEED_SHIFT`` shifts every seed of the book;
     ``dl.rng(seed)`` is numpy's generator with the shift applied.

@@ -5,6 +5,7 @@ what makes their runs repeatable and their output tidy.
 """
 
 import time
+import warnings
 
 import keras
 import numpy as np
@@ -13,7 +14,13 @@ from IPython.display import display
 from ._checks import check_int, check_real
 from .seeds import seed as shifted_seed
 
-__all__ = ["set_seed", "Progress", "Snapshots", "ErrorCurve", "side_by_side", "history_of"]
+# fit() warns that its shuffle=True (the default) is ignored for any tf.data
+# input; the pipelines of batches() shuffle themselves, so the warning would
+# only confuse a reader. Only that message is silenced.
+warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored since the data `x` "
+                        r"was provided as a tf\.data\.Dataset", category=UserWarning)
+
+__all__ = ["set_seed", "batches", "Progress", "Snapshots", "ErrorCurve", "side_by_side", "history_of"]
 
 
 def set_seed(seed):
@@ -32,6 +39,56 @@ def set_seed(seed):
     # Without this, parallel reductions on the CPU may sum in varying order and
     # a rebuild would print slightly different numbers.
     tf.config.experimental.enable_op_determinism()
+
+
+def batches(X, y, batch_size=128, shuffle=True, seed=0):
+    """Examples and labels as a ``tf.data`` pipeline of batches, for ``fit``.
+
+    ``model.fit(batches(X, y, 128), epochs=n)`` trains as
+    ``model.fit(X, y, batch_size=128, epochs=n)`` does: each epoch shows every
+    example once, in a new random order, in batches of ``batch_size`` (the
+    last one smaller). Keras builds its input pipeline for numpy arrays anew
+    at every epoch; with a few small batches per epoch that costs more than
+    the training itself. This pipeline is built once, and only reshuffled.
+
+    Parameters
+    ----------
+    X : numpy.ndarray
+        The examples, one per row (first axis).
+    y : numpy.ndarray
+        Their labels, as many as there are examples.
+    batch_size : int, default 128
+    shuffle : bool, default True
+        A new random order every epoch; False keeps the order (for
+        ``validation_data``).
+    seed : int, default 0
+        Seed of the shuffling; ``DLBOOK_SEED_SHIFT`` is added to it (see
+        ``dlbook.seeds``). Every run with the same seed gives the same
+        orders.
+
+    Returns
+    -------
+    tf.data.Dataset
+        Of ``(X_batch, y_batch)`` pairs.
+    """
+    for name, value in (("X", X), ("y", y)):
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"{name} must be a numpy array, got {type(value).__name__}")
+        if value.ndim == 0 or not (np.issubdtype(value.dtype, np.number) or value.dtype == bool):
+            raise ValueError(f"{name} must be a numeric array with a first axis, got dtype "
+                             f"{value.dtype} and shape {value.shape}")
+    if len(X) != len(y) or len(X) == 0:
+        raise ValueError(f"X and y must hold the same number (> 0) of examples, got {len(X)} and {len(y)}")
+    batch_size = check_int("batch_size", batch_size, 1)
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}")
+    seed = shifted_seed(seed)
+    import tensorflow as tf
+
+    data = tf.data.Dataset.from_tensor_slices((X, y))
+    if shuffle:
+        data = data.shuffle(len(X), seed=seed, reshuffle_each_iteration=True)
+    return data.batch(batch_size).prefetch(1)
 
 
 class Progress(keras.callbacks.Callback):

@@ -40,9 +40,10 @@ def test_loss_one_output_matches_lecture():
     # lecture: 86-88 % and a loss near 0.29
     assert 0.84 <= g["banknote_hidden_acc"] <= 0.90
     assert 0.24 <= g["banknote_hidden_nll"] <= 0.34
-    # lecture: about 91 % and 0.20; the text explains the higher value here
-    assert 0.88 <= g["banknote_deep_acc"] <= 0.98
-    assert g["banknote_deep_nll"] <= 0.25
+    # lecture: about 91 % and 0.20; the text says "better on the training data
+    # than" those (sweep: 92.6-94.4 %, 0.142-0.155)
+    assert 0.91 < g["banknote_deep_acc"] <= 0.98
+    assert g["banknote_deep_nll"] < 0.20
     # the text says the deep network does worse on held-out notes than on training
     assert g["banknote_deep_hold_acc"] < g["banknote_deep_acc"]
     # its place among the three on held-out notes, and what its gain there shows, are the run's

@@ -202,7 +202,9 @@ def test_batches_show_every_example_once_per_epoch_in_a_new_order():
         assert [len(b) for b in batches] == [64, 64, 22]   # as fit(X, y, batch_size=64)
         assert sorted(sum(batches, [])) == list(range(150))
     orders = [sum(batches, []) for batches in epochs]
-    assert orders[0] != orders[1] != orders[2]          # reshuffled every epoch
+    assert len({tuple(o) for o in orders}) == 3          # reshuffled every epoch
+    # the shuffle buffer holds every example: one of the last 64 reaches the first batch
+    assert any(set(b[0]) & set(range(86, 150)) for b in epochs)
     assert orders == [sum(b, []) for b in epochs_of(dl.training.batches(X, y, 64, seed=3), 3)]
     assert orders != [sum(b, []) for b in epochs_of(dl.training.batches(X, y, 64, seed=4), 3)]
     pairs = next(iter(data))                             # examples stay with their labels
@@ -248,6 +250,26 @@ def test_batches_reject_bad_input():
         dl.training.batches(X, y, shuffle=1)
     with pytest.raises(ValueError, match="seed must be >= 0"):
         dl.training.batches(X, y, seed=-1)
+    with pytest.raises(ValueError, match=r"X must be a numeric array with a first axis, got dtype float64 and shape \(\)"):
+        dl.training.batches(np.array(1.0), y)
+    with pytest.raises(ValueError, match=r"same number \(> 0\) of examples, got 0 and 0"):
+        dl.training.batches(X[:0], y[:0])
+
+
+def test_batches_follow_the_seed_shift(monkeypatch):
+    # Under shift 1, seed 3 after set_seed(0) is seed 10,003 after set_seed(10,000).
+    X = np.arange(100, dtype="float32")[:, None]
+    y = np.arange(100)
+
+    def order(set_seed, seed):
+        dl.training.set_seed(set_seed)
+        return sum(epochs_of(dl.training.batches(X, y, 32, seed=seed), 1)[0], [])
+
+    monkeypatch.setenv("DLBOOK_SEED_SHIFT", "1")
+    shifted = order(0, 3)
+    monkeypatch.delenv("DLBOOK_SEED_SHIFT")
+    assert shifted == order(10_000, 10_003)
+    assert shifted != order(0, 3)
 
 
 def test_fit_on_batches_prints_no_shuffle_warning():

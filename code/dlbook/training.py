@@ -16,9 +16,10 @@ from .seeds import seed as shifted_seed
 
 # fit() warns that its shuffle=True (the default) is ignored for any tf.data
 # input; the pipelines of batches() shuffle themselves, so the warning would
-# only confuse a reader. Only that message is silenced.
+# only confuse a reader. Only that message from Keras is silenced, which hides
+# it for a reader's own tf.data inputs too (where it is equally harmless).
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored since the data `x` "
-                        r"was provided as a tf\.data\.Dataset", category=UserWarning)
+                        r"was provided as a tf\.data\.Dataset", category=UserWarning, module=r"keras\.")
 
 __all__ = ["set_seed", "batches", "Progress", "Snapshots", "ErrorCurve", "side_by_side", "history_of"]
 
@@ -29,8 +30,9 @@ def set_seed(seed):
     Parameters
     ----------
     seed : int
-        A non-negative integer; ``DLBOOK_SEED_SHIFT`` is added to it (see
-        ``dlbook.seeds``).
+        A non-negative integer, below 10,000 for the seeds of different
+        shifts to stay apart; :func:`dlbook.seeds.seed` adds 10,000 times
+        ``DLBOOK_SEED_SHIFT`` to it.
     """
     seed = shifted_seed(seed)
     import tensorflow as tf
@@ -44,32 +46,45 @@ def set_seed(seed):
 def batches(X, y, batch_size=128, shuffle=True, seed=0):
     """Examples and labels as a ``tf.data`` pipeline of batches, for ``fit``.
 
-    ``model.fit(batches(X, y, 128), epochs=n)`` trains as
-    ``model.fit(X, y, batch_size=128, epochs=n)`` does: each epoch shows every
-    example once, in a new random order, in batches of ``batch_size`` (the
-    last one smaller). Keras builds its input pipeline for numpy arrays anew
-    at every epoch; with a few small batches per epoch that costs more than
-    the training itself. This pipeline is built once, and only reshuffled.
+    ``model.fit(batches(X, y, 128), epochs=n)`` trains like
+    ``model.fit(X, y, batch_size=128, epochs=n)``, though not in the same
+    random orders: each epoch shows every example once, in a new random
+    order, in batches of ``batch_size`` (the last one smaller). Keras builds
+    its input pipeline for numpy arrays anew at every epoch; with a few small
+    batches per epoch that costs more than the training itself. This
+    pipeline is built once, and only reshuffled.
 
     Parameters
     ----------
     X : numpy.ndarray
         The examples, one per row (first axis).
     y : numpy.ndarray
-        Their labels, as many as there are examples.
+        One label (or one-hot row) per example.
     batch_size : int, default 128
+        Examples per batch, at least 1.
     shuffle : bool, default True
         A new random order every epoch; False keeps the order (for
         ``validation_data``).
     seed : int, default 0
-        Seed of the shuffling; ``DLBOOK_SEED_SHIFT`` is added to it (see
-        ``dlbook.seeds``). Every run with the same seed gives the same
-        orders.
+        Seed of the shuffling, a non-negative integer below 10,000;
+        :func:`dlbook.seeds.seed` adds 10,000 times ``DLBOOK_SEED_SHIFT`` to
+        it. TensorFlow combines it with its global seed, so the same ``seed``
+        after the same :func:`set_seed` (or none) gives the same orders in
+        every run.
 
     Returns
     -------
     tf.data.Dataset
         Of ``(X_batch, y_batch)`` pairs.
+
+    Raises
+    ------
+    TypeError
+        If ``X`` or ``y`` is not a numpy array, or ``shuffle`` not a bool.
+    ValueError
+        If ``X`` or ``y`` is 0-d or not numeric, if they hold different
+        numbers of examples or none, or if ``batch_size`` or ``seed`` is out
+        of range.
     """
     for name, value in (("X", X), ("y", y)):
         if not isinstance(value, np.ndarray):

@@ -203,8 +203,10 @@ def test_batches_show_every_example_once_per_epoch_in_a_new_order():
         assert sorted(sum(batches, [])) == list(range(150))
     orders = [sum(batches, []) for batches in epochs]
     assert len({tuple(o) for o in orders}) == 3          # reshuffled every epoch
-    # the shuffle buffer holds every example: one of the last 64 reaches the first batch
-    assert any(set(b[0]) & set(range(86, 150)) for b in epochs)
+    # the shuffle buffer is larger than a batch: one of the last batch's examples
+    # reaches the first batch in every epoch (a buffer of 65 or fewer cannot
+    # do that; with a full buffer an epoch fails with probability about 1e-6)
+    assert all(set(b[0]) & set(range(128, 150)) for b in epochs)
     assert orders == [sum(b, []) for b in epochs_of(dl.training.batches(X, y, 64, seed=3), 3)]
     assert orders != [sum(b, []) for b in epochs_of(dl.training.batches(X, y, 64, seed=4), 3)]
     pairs = next(iter(data))                             # examples stay with their labels

@@ -16,8 +16,9 @@ from .seeds import seed as shifted_seed
 
 # fit() warns that its shuffle=True (the default) is ignored for any tf.data
 # input; the pipelines of batches() shuffle themselves, so the warning would
-# only confuse a reader. Only that message from Keras is silenced, which hides
-# it for a reader's own tf.data inputs too (where it is equally harmless).
+# only confuse a reader. Only that message from Keras is silenced; it is then
+# hidden for a reader's own tf.data inputs too, where it would tell them that
+# fit does not shuffle a tf.data input.
 warnings.filterwarnings("ignore", message=r"`shuffle=True` was passed, but will be ignored since the data `x` "
                         r"was provided as a tf\.data\.Dataset", category=UserWarning, module=r"keras\.")
 
@@ -49,10 +50,11 @@ def batches(X, y, batch_size=128, shuffle=True, seed=0):
     ``model.fit(batches(X, y, 128), epochs=n)`` trains like
     ``model.fit(X, y, batch_size=128, epochs=n)``, though not in the same
     random orders: each epoch shows every example once, in a new random
-    order, in batches of ``batch_size`` (the last one smaller). Keras builds
-    its input pipeline for numpy arrays anew at every epoch; with a few small
-    batches per epoch that costs more than the training itself. This
-    pipeline is built once, and only reshuffled.
+    order, in batches of ``batch_size`` (the last one smaller). Keras
+    restarts its input pipeline at every epoch, and its pipeline for numpy
+    arrays is elaborate; with a few small batches per epoch the restarts cost
+    more than the training itself. This pipeline is a plain shuffle-and-batch,
+    quick to restart.
 
     Parameters
     ----------
@@ -80,7 +82,8 @@ def batches(X, y, batch_size=128, shuffle=True, seed=0):
     Raises
     ------
     TypeError
-        If ``X`` or ``y`` is not a numpy array, or ``shuffle`` not a bool.
+        If ``X`` or ``y`` is not a numpy array, ``shuffle`` not a bool, or
+        ``batch_size`` or ``seed`` not an integer.
     ValueError
         If ``X`` or ``y`` is 0-d or not numeric, if they hold different
         numbers of examples or none, or if ``batch_size`` or ``seed`` is out

@@ -269,7 +269,9 @@ def test_cnn_for_mnist_and_shuffling():
     assert g["mnist_fcnn1_test_acc"] < g["mnist_cnn_test_acc"], "at equal epochs the CNN is ahead"
     assert g["cnn_val_acc"] > g["fcnn1_val_acc"]
     ten = glued("fcnn/relu-mnist")["mnist_fcnn_sigmoid_test_acc"]
-    assert g["mnist_fcnn1_test_acc"] < ten < g["mnist_cnn_test_acc"], "the fcNN's ten epochs do not catch up"
+    # "ten times the steps bring the fcNN only to about where the CNN stands after one
+    # epoch" (sweep: the CNN 0.2-1.0 points ahead; the text does not say which is ahead)
+    assert g["mnist_fcnn1_test_acc"] + 0.03 < ten and abs(ten - g["mnist_cnn_test_acc"]) < 0.015
     assert g["cnn_wrong"] < g["fcnn_wrong"] and g["both_wrong"] <= g["cnn_wrong"]
     # shuffling, means over seeds of short runs: the fcNN's change is seed noise, the CNN loses
     # clearly in every seed, and its lead over the fcNN shrinks

@@ -270,8 +270,9 @@ def test_cnn_for_mnist_and_shuffling():
     assert g["cnn_val_acc"] > g["fcnn1_val_acc"]
     ten = glued("fcnn/relu-mnist")["mnist_fcnn_sigmoid_test_acc"]
     # "ten times the steps bring the fcNN only to about where the CNN stands after one
-    # epoch" (sweep: the CNN 0.2-1.0 points ahead; the text does not say which is ahead)
-    assert g["mnist_fcnn1_test_acc"] + 0.03 < ten and abs(ten - g["mnist_cnn_test_acc"]) < 0.015
+    # epoch" (sweep: the CNN 0.2-1.0 points ahead); "only": the fcNN does not pass the
+    # CNN by more than noise
+    assert g["mnist_fcnn1_test_acc"] + 0.03 < ten and -0.005 < g["mnist_cnn_test_acc"] - ten < 0.015
     assert g["cnn_wrong"] < g["fcnn_wrong"] and g["both_wrong"] <= g["cnn_wrong"]
     # shuffling, means over seeds of short runs: the fcNN's change is seed noise, the CNN loses
     # clearly in every seed, and its lead over the fcNN shrinks
